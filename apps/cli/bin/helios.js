@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI in place through tsx, resolving @helios/* with the repo's tsconfig,
+// so `npx helios` works from a fresh clone without a build step.
+const path = require('node:path');
+process.env.TSX_TSCONFIG_PATH = process.env.TSX_TSCONFIG_PATH || path.join(__dirname, '..', '..', '..', 'tsconfig.json');
+require('tsx/cjs');
+require('../src/main.ts');

@@ -1,0 +1,1 @@
+import { KINDS } from "@helios/api"; console.log("helios cli stub", Object.keys(KINDS).join(","));

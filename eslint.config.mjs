@@ -1,0 +1,63 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import { readFileSync, readdirSync } from 'node:fs';
+
+// Folders of the projects tagged type:pure, read from their project.json so a new pure library
+// is covered by adding the tag, nothing more.
+const pureRoots = ['libs', 'apps'].flatMap((dir) =>
+  readdirSync(dir).filter((name) => {
+    try {
+      return JSON.parse(readFileSync(`${dir}/${name}/project.json`, 'utf8')).tags.includes('type:pure');
+    } catch {
+      return false;
+    }
+  }).map((name) => `${dir}/${name}`),
+);
+
+// I/O packages a pure decision library must never import (STYLE.md rule 2).
+const IO_PACKAGES = [
+  '@nestjs/*', 'etcd3', '@grpc/*', '@aws-sdk/*', '@google-cloud/*', 'pino', 'pino-pretty', 'prom-client',
+  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'http2', 'node:http2',
+  'child_process', 'node:child_process', 'dgram', 'node:dgram',
+];
+
+export default [
+  { ignores: ['**/node_modules/**', 'dist/**', '.helios/**', '.nx/**', 'libs/api/src/gen/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name=/^(only|skip)$/]", message: 'no focused or skipped tests' },
+      ],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          enforceBuildableLibDependency: false,
+          banTransitiveDependencies: false,
+          depConstraints: [
+            { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:api'] },
+            { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure', 'type:api'], bannedExternalImports: IO_PACKAGES },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:api'] },
+            { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io', 'type:pure', 'type:util', 'type:api'] },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:io', 'type:util', 'type:api'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:adapter', 'type:io', 'type:pure', 'type:util', 'type:api'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Nx only checks npm packages; Node's own I/O modules are banned here.
+    files: pureRoots.map((root) => `${root}/**/*.ts`),
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: IO_PACKAGES.filter((p) => !p.includes('*')), patterns: IO_PACKAGES.filter((p) => p.includes('*')) }],
+    },
+  },
+];

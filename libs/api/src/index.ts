@@ -1,0 +1,21 @@
+export * from './gen/helios/v1/resources';
+export { protoMetadata as resourcesProtoMetadata } from './gen/helios/v1/resources';
+export {
+  ApplyRequest,
+  ApplyResponse,
+  DeleteRequest,
+  DeleteResponse,
+  EventType,
+  GetRequest,
+  Kind,
+  ListRequest,
+  ListResponse,
+  OperatorServiceClient,
+  OperatorServiceService,
+  Resource,
+  WatchEvent,
+  WatchRequest,
+  protoMetadata as operatorProtoMetadata,
+  type OperatorServiceServer,
+} from './gen/helios/v1/operator';
+export * from './kinds';

@@ -1,0 +1,2 @@
+export { ConfigError, describeSettings, loadConfig, type Resolved, type Setting, type Settings } from './config';
+export { createLogger, type Logger } from './logger';

@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Options for one etcd member started as a child process on loopback. */
+export interface EtcdProcessOptions {
+  /** Data directory; a fresh temp dir (removed on stop) when omitted. */
+  dataDir?: string;
+  /** Client port; a free one when omitted. */
+  clientPort?: number;
+  /** Member name, default `n1`. */
+  name?: string;
+  /** etcd binary, default `etcd` on PATH (or $HELIOS_ETCD_BIN). */
+  binary?: string;
+  /** Where etcd's own log goes; default discarded. */
+  logFile?: string;
+  /** Extra etcd flags. */
+  extraArgs?: string[];
+}
+
+/** A running etcd member. */
+export interface EtcdProcess {
+  /** http://127.0.0.1:PORT */
+  readonly endpoint: string;
+  readonly dataDir: string;
+  readonly pid: number | undefined;
+  /** Stops etcd (SIGTERM, then SIGKILL after 5 s) and removes a temp data dir. */
+  stop(): Promise<void>;
+  /** Stops and starts etcd again on the same port and data dir, as an operator restart would. */
+  restart(): Promise<void>;
+}
+
+/** Returns a TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves the etcd binary, or throws an error that says how to install it. */
+export function findEtcdBinary(binary = process.env.HELIOS_ETCD_BIN ?? 'etcd'): string {
+  if (binary.includes('/')) {
+    if (existsSync(binary)) return binary;
+  } else {
+    for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/local/bin'])) {
+      if (dir && existsSync(join(dir, binary))) return join(dir, binary);
+    }
+  }
+  throw new Error(
+    `etcd not found (looked for "${binary}"). Install it: on Debian/Ubuntu run "apt-get install -y etcd-server", ` +
+      'or set HELIOS_ETCD_BIN to an etcd 3.4+ binary.',
+  );
+}
+
+async function waitHealthy(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`etcd exited with code ${child.exitCode} while starting`);
+    try {
+      const res = await fetch(`${endpoint}/health`);
+      if (res.ok && ((await res.json()) as { health?: string }).health === 'true') return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`etcd at ${endpoint} was not healthy within ${timeoutMs} ms`);
+}
+
+/** Starts one etcd member on loopback and resolves once it answers /health. */
+export async function startEtcd(options: EtcdProcessOptions = {}): Promise<EtcdProcess> {
+  const binary = findEtcdBinary(options.binary);
+  const ownsDataDir = !options.dataDir;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'helios-etcd-'));
+  mkdirSync(dataDir, { recursive: true });
+  const name = options.name ?? 'n1';
+  const clientPort = options.clientPort ?? (await freePort());
+  const peerPort = await freePort();
+  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const args = [
+    '--name', name,
+    '--data-dir', dataDir,
+    '--listen-client-urls', endpoint,
+    '--advertise-client-urls', endpoint,
+    '--listen-peer-urls', peer,
+    '--initial-advertise-peer-urls', peer,
+    '--initial-cluster', `${name}=${peer}`,
+    ...(options.extraArgs ?? []),
+  ];
+  let child: ChildProcess;
+  const launch = async (): Promise<void> => {
+    const { openSync } = await import('node:fs');
+    const out = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
+    child = spawn(binary, args, { stdio: ['ignore', out, out] });
+    await waitHealthy(endpoint, child, 20_000);
+  };
+  const halt = async (): Promise<void> => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await launch();
+  return {
+    endpoint,
+    dataDir,
+    get pid() {
+      return child.pid;
+    },
+    async stop() {
+      await halt();
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await halt();
+      await launch();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { findEtcdBinary, freePort, startEtcd, type EtcdProcess, type EtcdProcessOptions } from './etcd-process';
