@@ -1,0 +1,171 @@
+/**
+ * `npm start`: the local fleet in the foreground. A real etcd (data under .helios/), the control
+ * plane, one cell agent per Cell in infra/local/fleet.yaml (simulated cloud), the manifest
+ * applied, and a note of what to try. Ctrl-C stops everything it started.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { credentials } from '@grpc/grpc-js';
+import { Kind, ListRequest, NodePhase, OperatorServiceClient, type ListResponse } from '@helios/api';
+import { ConfigError, describeSettings, loadConfig } from '@helios/config';
+import { findEtcdBinary, freePort, startEtcd, type EtcdProcess } from '@helios/etcd-process';
+import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { summarizeFleet } from './fleet-file';
+
+const SETTINGS = {
+  fleet: { flag: 'fleet', env: 'HELIOS_FLEET', default: 'infra/local/fleet.yaml', doc: 'manifest applied at start' },
+  stateDir: { flag: 'state-dir', env: 'HELIOS_STATE_DIR', default: '.helios', doc: 'etcd data and component logs' },
+  keepState: { flag: 'keep-state', env: 'HELIOS_KEEP_STATE', default: false, doc: 'reuse etcd data from the last run instead of starting fresh' },
+  etcdPort: { flag: 'etcd-port', env: 'HELIOS_ETCD_PORT', default: 2379, doc: 'etcd client port (a free one if taken)' },
+  grpcAddr: { flag: 'grpc-addr', env: 'HELIOS_GRPC_ADDR', default: '127.0.0.1:50051', doc: 'control-plane gRPC address' },
+  metricsAddr: { flag: 'metrics-addr', env: 'HELIOS_METRICS_ADDR', default: '127.0.0.1:9464', doc: 'control-plane /metrics address' },
+  nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, doc: 'seconds a node may be silent before it is dead' },
+  help: { flag: 'help', env: 'HELIOS_HELP', default: false, doc: 'print this help' },
+};
+
+const say = (line: string): void => console.log(`helios: ${line}`);
+
+async function portFree(addr: string): Promise<boolean> {
+  const [host, port] = [addr.slice(0, addr.lastIndexOf(':')), Number(addr.slice(addr.lastIndexOf(':') + 1))];
+  return new Promise((r) => {
+    const s = createServer();
+    s.once('error', () => r(false));
+    s.listen(port, host, () => s.close(() => r(true)));
+  });
+}
+
+/** Finds etcd, installing Debian's package when running as root with apt-get, else says how. */
+function ensureEtcd(): void {
+  try {
+    findEtcdBinary();
+    return;
+  } catch (err) {
+    const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+    if (!canInstall) throw err;
+  }
+  say('etcd is not installed; installing Debian package etcd-server with apt-get ...');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'etcd-server'], { stdio: 'inherit', env });
+  findEtcdBinary();
+}
+
+function listNodes(client: OperatorServiceClient): Promise<ListResponse> {
+  return new Promise((res, rej) =>
+    client.list(ListRequest.fromPartial({ kind: Kind.KIND_NODE }), { deadline: Date.now() + 3_000 }, (err, out) => (err ? rej(err) : res(out))),
+  );
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(SETTINGS);
+  if (config.help) {
+    console.log(`usage: npm start -- [flags]\n\n${describeSettings(SETTINGS)}`);
+    return;
+  }
+  const stateDir = resolve(REPO_ROOT, config.stateDir);
+  const logs = join(stateDir, 'logs');
+  const fleetPath = resolve(REPO_ROOT, config.fleet);
+  const fleet = summarizeFleet(fleetPath);
+
+  ensureEtcd();
+  for (const addr of [config.grpcAddr, config.metricsAddr]) {
+    if (!(await portFree(addr))) throw new Error(`${addr} is in use: is another Helios fleet running? Stop it or pass --grpc-addr/--metrics-addr`);
+  }
+
+  const started: ComponentProcess[] = [];
+  let etcd: EtcdProcess | undefined;
+  let stopping = false;
+  const shutdown = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      say('stopping ...');
+      // Agents first (they revoke their leases), then the control plane, then etcd.
+      for (const proc of [...started].reverse()) await proc.stop('SIGTERM', 10_000);
+      await etcd?.stop();
+      say('stopped; nothing left running');
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    const etcdDir = join(stateDir, 'etcd');
+    if (!config.keepState) rmSync(etcdDir, { recursive: true, force: true });
+    const etcdPort = (await portFree(`127.0.0.1:${config.etcdPort}`)) ? config.etcdPort : await freePort();
+    etcd = await startEtcd({ dataDir: etcdDir, clientPort: etcdPort, logFile: join(logs, 'etcd.log') });
+    say(`etcd          ${etcd.endpoint} (data ${etcdDir})`);
+
+    const common = ['--etcd', etcd.endpoint];
+    const env = { HELIOS_LOG_FORMAT: 'json' };
+    const supervise = (proc: ComponentProcess): ComponentProcess => {
+      started.push(proc);
+      void proc.exited.then((code) => {
+        if (!stopping) {
+          say(`${proc.name} exited unexpectedly (${code}); see ${join(logs, proc.name.replace('/', '-') + '.log')}`);
+          void shutdown(1);
+        }
+      });
+      return proc;
+    };
+    supervise(
+      launchComponent({
+        name: 'control-plane',
+        entry: 'apps/control-plane/src/main.ts',
+        args: [...common, '--grpc-addr', config.grpcAddr, '--metrics-addr', config.metricsAddr],
+        env,
+        logFile: join(logs, 'control-plane.log'),
+      }),
+    );
+    const client = new OperatorServiceClient(config.grpcAddr, credentials.createInsecure());
+    await waitFor('the control plane to answer', () => listNodes(client).then(() => true), 60_000, 250);
+    say(`control plane ${config.grpcAddr} (gRPC), http://${config.metricsAddr}/metrics`);
+
+    execFileSync(process.execPath, [join(REPO_ROOT, 'apps/cli/bin/helios.js'), '--server', config.grpcAddr, 'apply', '-f', fleetPath], { stdio: 'inherit' });
+
+    for (const cell of fleet.cells) {
+      supervise(
+        launchComponent({
+          name: `cell-agent/${cell}`,
+          entry: 'apps/cell-agent/src/main.ts',
+          args: [...common, '--cell', cell, '--provider', 'sim', '--node-lease-ttl', String(config.nodeLeaseTtl)],
+          env,
+          logFile: join(logs, `cell-agent-${cell}.log`),
+        }),
+      );
+    }
+    say(`cell agents   ${fleet.cells.join(', ')} (simulated cloud)`);
+
+    const ready = await waitFor(
+      `${fleet.minNodes} Ready nodes`,
+      async () => {
+        const nodes = (await listNodes(client)).items.flatMap((r) => (r.kind?.$case === 'node' ? [r.kind.node] : []));
+        const readyNodes = nodes.filter((n) => n.status?.phase === NodePhase.NODE_PHASE_READY);
+        return readyNodes.length >= fleet.minNodes ? readyNodes.length : undefined;
+      },
+      120_000,
+      500,
+    );
+    client.close();
+    say(`fleet ready: ${ready} simulated GPU nodes in ${fleet.cells.length} cells; logs in ${logs}`);
+    console.log(`
+Try next (in another terminal):
+  npx helios get cells
+  npx helios get pools
+  npx helios get nodes -w                  # watch; Ctrl-C to stop
+  npx helios describe pool use1-h100-spot
+  npx helios apply -f infra/local/fleet.yaml
+  curl -s ${config.metricsAddr}/metrics | grep helios_
+Press Ctrl-C here to stop the fleet.`);
+  } catch (err) {
+    console.error(`helios: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown(1);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`helios: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export { REPO_ROOT, launchComponent, type ComponentOptions, type ComponentProcess } from './component-process';
+export { waitFor } from './wait-for';
