@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { credentials } from '@grpc/grpc-js';
+import { Metadata, credentials } from '@grpc/grpc-js';
 import { Kind, ListRequest, NodePhase, OperatorServiceClient, type ListResponse } from '@helios/api';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { findEtcdBinary, freePort, startEtcd, type EtcdProcess } from '@helios/etcd-process';
@@ -54,7 +54,7 @@ function ensureEtcd(): void {
 
 function listNodes(client: OperatorServiceClient): Promise<ListResponse> {
   return new Promise((res, rej) =>
-    client.list(ListRequest.fromPartial({ kind: Kind.KIND_NODE }), { deadline: Date.now() + 3_000 }, (err, out) => (err ? rej(err) : res(out))),
+    client.list(ListRequest.fromPartial({ kind: Kind.KIND_NODE }), new Metadata(), { deadline: Date.now() + 3_000 }, (err, out) => (err ? rej(err) : res(out))),
   );
 }
 

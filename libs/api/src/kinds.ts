@@ -110,5 +110,5 @@ export function unwrap(resource: Resource | undefined): { name: KindName; resour
 
 /** metadata of any resource, never undefined. */
 export function metaOf(resource: AnyResource): ObjectMeta {
-  return resource.metadata ?? { name: '', uid: '', generation: 0, resourceVersion: 0, labels: {}, createdAt: undefined, annotations: {} };
+  return resource.metadata ?? { name: '', uid: '', generation: 0, resourceVersion: 0, labels: {}, createdAt: undefined, annotations: {}, deletionTime: undefined };
 }

@@ -45,6 +45,15 @@ export enum EventType {
   UNRECOGNIZED = -1,
 }
 
+export enum RolloutAction {
+  ROLLOUT_ACTION_UNSPECIFIED = 0,
+  ROLLOUT_ACTION_PAUSE = 1,
+  ROLLOUT_ACTION_RESUME = 2,
+  ROLLOUT_ACTION_RESTART = 3,
+  ROLLOUT_ACTION_UNDO = 4,
+  UNRECOGNIZED = -1,
+}
+
 /** Exactly one resource of any kind. */
 export interface Resource {
   kind:
@@ -126,6 +135,47 @@ export interface DeleteRequest {
 
 export interface DeleteResponse {
   resource: Resource | undefined;
+}
+
+export interface ScaleRequest {
+  deployment: string;
+  replicas: number;
+}
+
+export interface ScaleResponse {
+  deployment: Deployment | undefined;
+}
+
+export interface RolloutRequest {
+  deployment: string;
+  action: RolloutAction;
+  /** For UNDO: the revision to return to; 0 means the previous one. */
+  toRevision: number;
+}
+
+export interface RolloutResponse {
+  deployment: Deployment | undefined;
+}
+
+export interface WatchEndpointsRequest {
+  deployment: string;
+}
+
+/** One serving replica. */
+export interface Endpoint {
+  replica: string;
+  /** host:port */
+  address: string;
+  revision: number;
+  cell: string;
+  node: string;
+}
+
+export interface WatchEndpointsResponse {
+  /** The first message is a full snapshot (reset = true); later ones add or remove endpoints. */
+  reset: boolean;
+  added: Endpoint[];
+  removed: Endpoint[];
 }
 
 function createBaseResource(): Resource {
@@ -1111,6 +1161,503 @@ export const DeleteResponse: MessageFns<DeleteResponse> = {
   },
 };
 
+function createBaseScaleRequest(): ScaleRequest {
+  return { deployment: "", replicas: 0 };
+}
+
+export const ScaleRequest: MessageFns<ScaleRequest> = {
+  encode(message: ScaleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deployment !== "") {
+      writer.uint32(10).string(message.deployment);
+    }
+    if (message.replicas !== 0) {
+      writer.uint32(16).int32(message.replicas);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScaleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScaleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deployment = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.replicas = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ScaleRequest>): ScaleRequest {
+    return ScaleRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ScaleRequest>): ScaleRequest {
+    const message = createBaseScaleRequest();
+    message.deployment = object.deployment ?? "";
+    message.replicas = object.replicas ?? 0;
+    return message;
+  },
+};
+
+function createBaseScaleResponse(): ScaleResponse {
+  return { deployment: undefined };
+}
+
+export const ScaleResponse: MessageFns<ScaleResponse> = {
+  encode(message: ScaleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deployment !== undefined) {
+      Deployment.encode(message.deployment, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScaleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScaleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deployment = Deployment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ScaleResponse>): ScaleResponse {
+    return ScaleResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ScaleResponse>): ScaleResponse {
+    const message = createBaseScaleResponse();
+    message.deployment = (object.deployment !== undefined && object.deployment !== null)
+      ? Deployment.fromPartial(object.deployment)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRolloutRequest(): RolloutRequest {
+  return { deployment: "", action: 0, toRevision: 0 };
+}
+
+export const RolloutRequest: MessageFns<RolloutRequest> = {
+  encode(message: RolloutRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deployment !== "") {
+      writer.uint32(10).string(message.deployment);
+    }
+    if (message.action !== 0) {
+      writer.uint32(16).int32(message.action);
+    }
+    if (message.toRevision !== 0) {
+      writer.uint32(24).int32(message.toRevision);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RolloutRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRolloutRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deployment = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.action = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.toRevision = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RolloutRequest>): RolloutRequest {
+    return RolloutRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RolloutRequest>): RolloutRequest {
+    const message = createBaseRolloutRequest();
+    message.deployment = object.deployment ?? "";
+    message.action = object.action ?? 0;
+    message.toRevision = object.toRevision ?? 0;
+    return message;
+  },
+};
+
+function createBaseRolloutResponse(): RolloutResponse {
+  return { deployment: undefined };
+}
+
+export const RolloutResponse: MessageFns<RolloutResponse> = {
+  encode(message: RolloutResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deployment !== undefined) {
+      Deployment.encode(message.deployment, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RolloutResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRolloutResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deployment = Deployment.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<RolloutResponse>): RolloutResponse {
+    return RolloutResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<RolloutResponse>): RolloutResponse {
+    const message = createBaseRolloutResponse();
+    message.deployment = (object.deployment !== undefined && object.deployment !== null)
+      ? Deployment.fromPartial(object.deployment)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseWatchEndpointsRequest(): WatchEndpointsRequest {
+  return { deployment: "" };
+}
+
+export const WatchEndpointsRequest: MessageFns<WatchEndpointsRequest> = {
+  encode(message: WatchEndpointsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deployment !== "") {
+      writer.uint32(10).string(message.deployment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchEndpointsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchEndpointsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deployment = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<WatchEndpointsRequest>): WatchEndpointsRequest {
+    return WatchEndpointsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WatchEndpointsRequest>): WatchEndpointsRequest {
+    const message = createBaseWatchEndpointsRequest();
+    message.deployment = object.deployment ?? "";
+    return message;
+  },
+};
+
+function createBaseEndpoint(): Endpoint {
+  return { replica: "", address: "", revision: 0, cell: "", node: "" };
+}
+
+export const Endpoint: MessageFns<Endpoint> = {
+  encode(message: Endpoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.replica !== "") {
+      writer.uint32(10).string(message.replica);
+    }
+    if (message.address !== "") {
+      writer.uint32(18).string(message.address);
+    }
+    if (message.revision !== 0) {
+      writer.uint32(24).int32(message.revision);
+    }
+    if (message.cell !== "") {
+      writer.uint32(34).string(message.cell);
+    }
+    if (message.node !== "") {
+      writer.uint32(42).string(message.node);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Endpoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndpoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.replica = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.address = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.revision = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cell = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Endpoint>): Endpoint {
+    return Endpoint.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Endpoint>): Endpoint {
+    const message = createBaseEndpoint();
+    message.replica = object.replica ?? "";
+    message.address = object.address ?? "";
+    message.revision = object.revision ?? 0;
+    message.cell = object.cell ?? "";
+    message.node = object.node ?? "";
+    return message;
+  },
+};
+
+function createBaseWatchEndpointsResponse(): WatchEndpointsResponse {
+  return { reset: false, added: [], removed: [] };
+}
+
+export const WatchEndpointsResponse: MessageFns<WatchEndpointsResponse> = {
+  encode(message: WatchEndpointsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reset !== false) {
+      writer.uint32(8).bool(message.reset);
+    }
+    for (const v of message.added) {
+      Endpoint.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.removed) {
+      Endpoint.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WatchEndpointsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWatchEndpointsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.reset = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.added.push(Endpoint.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.removed.push(Endpoint.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<WatchEndpointsResponse>): WatchEndpointsResponse {
+    return WatchEndpointsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<WatchEndpointsResponse>): WatchEndpointsResponse {
+    const message = createBaseWatchEndpointsResponse();
+    message.reset = object.reset ?? false;
+    message.added = object.added?.map((e) => Endpoint.fromPartial(e)) || [];
+    message.removed = object.removed?.map((e) => Endpoint.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** The operator API: declarative access to every resource. */
 export type OperatorServiceService = typeof OperatorServiceService;
 export const OperatorServiceService = {
@@ -1167,6 +1714,38 @@ export const OperatorServiceService = {
     responseSerialize: (value: DeleteResponse): Buffer => Buffer.from(DeleteResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteResponse => DeleteResponse.decode(value),
   },
+  /** Sets spec.replicas of a deployment. */
+  scale: {
+    path: "/helios.v1.OperatorService/Scale" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ScaleRequest): Buffer => Buffer.from(ScaleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ScaleRequest => ScaleRequest.decode(value),
+    responseSerialize: (value: ScaleResponse): Buffer => Buffer.from(ScaleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ScaleResponse => ScaleResponse.decode(value),
+  },
+  /** Pauses, resumes, restarts or undoes a deployment's rollout. */
+  rollout: {
+    path: "/helios.v1.OperatorService/Rollout" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RolloutRequest): Buffer => Buffer.from(RolloutRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RolloutRequest => RolloutRequest.decode(value),
+    responseSerialize: (value: RolloutResponse): Buffer => Buffer.from(RolloutResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RolloutResponse => RolloutResponse.decode(value),
+  },
+  /** The Ready endpoints of a deployment: the whole set first, then every change. */
+  watchEndpoints: {
+    path: "/helios.v1.OperatorService/WatchEndpoints" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchEndpointsRequest): Buffer =>
+      Buffer.from(WatchEndpointsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchEndpointsRequest => WatchEndpointsRequest.decode(value),
+    responseSerialize: (value: WatchEndpointsResponse): Buffer =>
+      Buffer.from(WatchEndpointsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchEndpointsResponse => WatchEndpointsResponse.decode(value),
+  },
 } as const;
 
 export interface OperatorServiceServer extends UntypedServiceImplementation {
@@ -1183,6 +1762,12 @@ export interface OperatorServiceServer extends UntypedServiceImplementation {
    */
   watch: handleServerStreamingCall<WatchRequest, WatchEvent>;
   delete: handleUnaryCall<DeleteRequest, DeleteResponse>;
+  /** Sets spec.replicas of a deployment. */
+  scale: handleUnaryCall<ScaleRequest, ScaleResponse>;
+  /** Pauses, resumes, restarts or undoes a deployment's rollout. */
+  rollout: handleUnaryCall<RolloutRequest, RolloutResponse>;
+  /** The Ready endpoints of a deployment: the whole set first, then every change. */
+  watchEndpoints: handleServerStreamingCall<WatchEndpointsRequest, WatchEndpointsResponse>;
 }
 
 export interface OperatorServiceClient extends Client {
@@ -1250,6 +1835,48 @@ export interface OperatorServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteResponse) => void,
   ): ClientUnaryCall;
+  /** Sets spec.replicas of a deployment. */
+  scale(
+    request: ScaleRequest,
+    callback: (error: ServiceError | null, response: ScaleResponse) => void,
+  ): ClientUnaryCall;
+  scale(
+    request: ScaleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ScaleResponse) => void,
+  ): ClientUnaryCall;
+  scale(
+    request: ScaleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ScaleResponse) => void,
+  ): ClientUnaryCall;
+  /** Pauses, resumes, restarts or undoes a deployment's rollout. */
+  rollout(
+    request: RolloutRequest,
+    callback: (error: ServiceError | null, response: RolloutResponse) => void,
+  ): ClientUnaryCall;
+  rollout(
+    request: RolloutRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RolloutResponse) => void,
+  ): ClientUnaryCall;
+  rollout(
+    request: RolloutRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RolloutResponse) => void,
+  ): ClientUnaryCall;
+  /** The Ready endpoints of a deployment: the whole set first, then every change. */
+  watchEndpoints(
+    request: WatchEndpointsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchEndpointsResponse>;
+  watchEndpoints(
+    request: WatchEndpointsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchEndpointsResponse>;
 }
 
 export const OperatorServiceClient = makeGenericClientConstructor(
@@ -1861,6 +2488,282 @@ export const protoMetadata: ProtoMetadata = {
       "reservedRange": [],
       "reservedName": [],
       "visibility": 0,
+    }, {
+      "name": "ScaleRequest",
+      "field": [{
+        "name": "deployment",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "deployment",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "replicas",
+        "number": 2,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "replicas",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "ScaleResponse",
+      "field": [{
+        "name": "deployment",
+        "number": 1,
+        "label": 1,
+        "type": 11,
+        "typeName": ".helios.v1.Deployment",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "deployment",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "RolloutRequest",
+      "field": [{
+        "name": "deployment",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "deployment",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "action",
+        "number": 2,
+        "label": 1,
+        "type": 14,
+        "typeName": ".helios.v1.RolloutAction",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "action",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "to_revision",
+        "number": 3,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "toRevision",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "RolloutResponse",
+      "field": [{
+        "name": "deployment",
+        "number": 1,
+        "label": 1,
+        "type": 11,
+        "typeName": ".helios.v1.Deployment",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "deployment",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "WatchEndpointsRequest",
+      "field": [{
+        "name": "deployment",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "deployment",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "Endpoint",
+      "field": [{
+        "name": "replica",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "replica",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "address",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "address",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "revision",
+        "number": 3,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "revision",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "cell",
+        "number": 4,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "cell",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "node",
+        "number": 5,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "node",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "WatchEndpointsResponse",
+      "field": [{
+        "name": "reset",
+        "number": 1,
+        "label": 1,
+        "type": 8,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "reset",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "added",
+        "number": 2,
+        "label": 3,
+        "type": 11,
+        "typeName": ".helios.v1.Endpoint",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "added",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "removed",
+        "number": 3,
+        "label": 3,
+        "type": 11,
+        "typeName": ".helios.v1.Endpoint",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "removed",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
     }],
     "enumType": [{
       "name": "Kind",
@@ -1883,6 +2786,19 @@ export const protoMetadata: ProtoMetadata = {
         { "name": "EVENT_TYPE_ADDED", "number": 1, "options": undefined },
         { "name": "EVENT_TYPE_MODIFIED", "number": 2, "options": undefined },
         { "name": "EVENT_TYPE_DELETED", "number": 3, "options": undefined },
+      ],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "RolloutAction",
+      "value": [
+        { "name": "ROLLOUT_ACTION_UNSPECIFIED", "number": 0, "options": undefined },
+        { "name": "ROLLOUT_ACTION_PAUSE", "number": 1, "options": undefined },
+        { "name": "ROLLOUT_ACTION_RESUME", "number": 2, "options": undefined },
+        { "name": "ROLLOUT_ACTION_RESTART", "number": 3, "options": undefined },
+        { "name": "ROLLOUT_ACTION_UNDO", "number": 4, "options": undefined },
       ],
       "options": undefined,
       "reservedRange": [],
@@ -1926,6 +2842,27 @@ export const protoMetadata: ProtoMetadata = {
         "options": undefined,
         "clientStreaming": false,
         "serverStreaming": false,
+      }, {
+        "name": "Scale",
+        "inputType": ".helios.v1.ScaleRequest",
+        "outputType": ".helios.v1.ScaleResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "Rollout",
+        "inputType": ".helios.v1.RolloutRequest",
+        "outputType": ".helios.v1.RolloutResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "WatchEndpoints",
+        "inputType": ".helios.v1.WatchEndpointsRequest",
+        "outputType": ".helios.v1.WatchEndpointsResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": true,
       }],
       "options": undefined,
     }],
@@ -1934,7 +2871,7 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [6, 0],
-        "span": [7, 0, 17, 1],
+        "span": [7, 0, 23, 1],
         "leadingComments": " The operator API: declarative access to every resource.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
@@ -1953,45 +2890,88 @@ export const protoMetadata: ProtoMetadata = {
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [6, 0, 2, 5],
+        "span": [18, 2, 50],
+        "leadingComments": " Sets spec.replicas of a deployment.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 6],
+        "span": [20, 2, 56],
+        "leadingComments": " Pauses, resumes, restarts or undoes a deployment's rollout.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 7],
+        "span": [22, 2, 84],
+        "leadingComments": " The Ready endpoints of a deployment: the whole set first, then every change.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 0],
-        "span": [29, 0, 37, 1],
+        "span": [35, 0, 43, 1],
         "leadingComments": " Exactly one resource of any kind.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1, 2, 1],
-        "span": [42, 2, 19],
+        "span": [48, 2, 19],
         "leadingComments": " Validate and report, write nothing.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2, 2, 1],
-        "span": [48, 2, 20],
+        "span": [54, 2, 20],
         "leadingComments": ' "created", "configured" or "unchanged", as kubectl says.\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3, 2, 2],
-        "span": [55, 2, 20],
+        "span": [61, 2, 20],
         "leadingComments": " Cell of a pool or node, deployment of a replica; found by name when empty.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 1],
-        "span": [61, 2, 20],
+        "span": [67, 2, 20],
         "leadingComments": " Only children of this cell (pools, nodes) or deployment (replicas).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 2],
-        "span": [63, 2, 41],
+        "span": [69, 2, 41],
         "leadingComments": " Equality selector: every label must match.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8, 2, 3],
-        "span": [97, 2, 29],
+        "span": [103, 2, 29],
         "leadingComments": " Delete only if the stored revision still matches.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 12, 2, 2],
+        "span": [131, 2, 24],
+        "leadingComments": " For UNDO: the revision to return to; 0 means the previous one.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 15],
+        "span": [143, 0, 150, 1],
+        "leadingComments": " One serving replica.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 15, 2, 1],
+        "span": [146, 2, 21],
+        "leadingComments": " host:port\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 16, 2, 0],
+        "span": [154, 2, 17],
+        "leadingComments":
+          " The first message is a full snapshot (reset = true); later ones add or remove endpoints.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }],
@@ -2002,6 +2982,7 @@ export const protoMetadata: ProtoMetadata = {
   references: {
     ".helios.v1.Kind": Kind,
     ".helios.v1.EventType": EventType,
+    ".helios.v1.RolloutAction": RolloutAction,
     ".helios.v1.Resource": Resource,
     ".helios.v1.ApplyRequest": ApplyRequest,
     ".helios.v1.ApplyResponse": ApplyResponse,
@@ -2014,6 +2995,13 @@ export const protoMetadata: ProtoMetadata = {
     ".helios.v1.WatchEvent": WatchEvent,
     ".helios.v1.DeleteRequest": DeleteRequest,
     ".helios.v1.DeleteResponse": DeleteResponse,
+    ".helios.v1.ScaleRequest": ScaleRequest,
+    ".helios.v1.ScaleResponse": ScaleResponse,
+    ".helios.v1.RolloutRequest": RolloutRequest,
+    ".helios.v1.RolloutResponse": RolloutResponse,
+    ".helios.v1.WatchEndpointsRequest": WatchEndpointsRequest,
+    ".helios.v1.Endpoint": Endpoint,
+    ".helios.v1.WatchEndpointsResponse": WatchEndpointsResponse,
     ".helios.v1.OperatorService": OperatorServiceClient,
   },
   dependencies: [protoMetadata1],

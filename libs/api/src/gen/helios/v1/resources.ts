@@ -74,6 +74,8 @@ export interface ObjectMeta {
   labels: { [key: string]: string };
   createdAt: string | undefined;
   annotations: { [key: string]: string };
+  /** Set when deletion was requested and the owner must finish it (a replica draining first). */
+  deletionTime: string | undefined;
 }
 
 export interface ObjectMeta_LabelsEntry {
@@ -159,6 +161,23 @@ export interface NodePoolStatus {
   gpus: GpuCapacity[];
   conditions: Condition[];
   observedGeneration: number;
+  /** Launches written to etcd before the cloud is called, so a restarted agent reuses the token. */
+  launches: LaunchIntent[];
+  /** After an insufficient-capacity error, the pool is skipped by the planner until then. */
+  capacityRetryTime:
+    | string
+    | undefined;
+  /** Last time desired went up; scale-down waits out a cooldown from here. */
+  lastScaleUpTime: string | undefined;
+}
+
+/** A launch the cell agent is about to make, or made and has not seen complete. */
+export interface LaunchIntent {
+  /** Idempotency token (EC2 ClientToken, or the seed of GCP requestIds). */
+  token: string;
+  count: number;
+  nodeNames: string[];
+  createdTime: string | undefined;
 }
 
 export interface Node {
@@ -200,6 +219,8 @@ export interface NodeStatus {
     | undefined;
   /** Id of the etcd lease the node's heartbeat key is bound to. */
   leaseId: number;
+  /** The cloud will reclaim this (preemptible) node then; set when its notice arrives. */
+  preemptionTime: string | undefined;
 }
 
 export interface Deployment {
@@ -226,9 +247,16 @@ export interface ReplicaTemplate {
   gpuType: string;
   readinessProbe: ReadinessProbe | undefined;
   env: { [key: string]: string };
+  /** Changing an annotation makes a new revision (`helios rollout restart` sets restartedAt). */
+  annotations: { [key: string]: string };
 }
 
 export interface ReplicaTemplate_EnvEntry {
+  key: string;
+  value: string;
+}
+
+export interface ReplicaTemplate_AnnotationsEntry {
   key: string;
   value: string;
 }
@@ -296,6 +324,9 @@ export interface DeploymentStatus {
   availableReplicas: number;
   conditions: Condition[];
   history: RevisionRecord[];
+  /** Last revision that completed a rollout: where an automatic rollback returns to. */
+  stableRevision: number;
+  progressTime: string | undefined;
 }
 
 export interface Replica {
@@ -330,7 +361,16 @@ export interface ReplicaStatus {
 }
 
 function createBaseObjectMeta(): ObjectMeta {
-  return { name: "", uid: "", generation: 0, resourceVersion: 0, labels: {}, createdAt: undefined, annotations: {} };
+  return {
+    name: "",
+    uid: "",
+    generation: 0,
+    resourceVersion: 0,
+    labels: {},
+    createdAt: undefined,
+    annotations: {},
+    deletionTime: undefined,
+  };
 }
 
 export const ObjectMeta: MessageFns<ObjectMeta> = {
@@ -356,6 +396,9 @@ export const ObjectMeta: MessageFns<ObjectMeta> = {
     globalThis.Object.entries(message.annotations).forEach(([key, value]: [string, string]) => {
       ObjectMeta_AnnotationsEntry.encode({ key: key as any, value }, writer.uint32(58).fork()).join();
     });
+    if (message.deletionTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.deletionTime), writer.uint32(66).fork()).join();
+    }
     return writer;
   },
 
@@ -434,6 +477,14 @@ export const ObjectMeta: MessageFns<ObjectMeta> = {
             }
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.deletionTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -474,6 +525,7 @@ export const ObjectMeta: MessageFns<ObjectMeta> = {
       },
       {},
     );
+    message.deletionTime = object.deletionTime ?? undefined;
     return message;
   },
 };
@@ -1388,6 +1440,9 @@ function createBaseNodePoolStatus(): NodePoolStatus {
     gpus: [],
     conditions: [],
     observedGeneration: 0,
+    launches: [],
+    capacityRetryTime: undefined,
+    lastScaleUpTime: undefined,
   };
 }
 
@@ -1416,6 +1471,15 @@ export const NodePoolStatus: MessageFns<NodePoolStatus> = {
     }
     if (message.observedGeneration !== 0) {
       writer.uint32(64).int64(message.observedGeneration);
+    }
+    for (const v of message.launches) {
+      LaunchIntent.encode(v!, writer.uint32(74).fork()).join();
+    }
+    if (message.capacityRetryTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.capacityRetryTime), writer.uint32(82).fork()).join();
+    }
+    if (message.lastScaleUpTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastScaleUpTime), writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -1497,6 +1561,30 @@ export const NodePoolStatus: MessageFns<NodePoolStatus> = {
             message.observedGeneration = longToNumber(reader.int64());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.launches.push(LaunchIntent.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.capacityRetryTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.lastScaleUpTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1522,6 +1610,100 @@ export const NodePoolStatus: MessageFns<NodePoolStatus> = {
     message.gpus = object.gpus?.map((e) => GpuCapacity.fromPartial(e)) || [];
     message.conditions = object.conditions?.map((e) => Condition.fromPartial(e)) || [];
     message.observedGeneration = object.observedGeneration ?? 0;
+    message.launches = object.launches?.map((e) => LaunchIntent.fromPartial(e)) || [];
+    message.capacityRetryTime = object.capacityRetryTime ?? undefined;
+    message.lastScaleUpTime = object.lastScaleUpTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseLaunchIntent(): LaunchIntent {
+  return { token: "", count: 0, nodeNames: [], createdTime: undefined };
+}
+
+export const LaunchIntent: MessageFns<LaunchIntent> = {
+  encode(message: LaunchIntent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).int32(message.count);
+    }
+    for (const v of message.nodeNames) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.createdTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createdTime), writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LaunchIntent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLaunchIntent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nodeNames.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.createdTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<LaunchIntent>): LaunchIntent {
+    return LaunchIntent.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LaunchIntent>): LaunchIntent {
+    const message = createBaseLaunchIntent();
+    message.token = object.token ?? "";
+    message.count = object.count ?? 0;
+    message.nodeNames = object.nodeNames?.map((e) => e) || [];
+    message.createdTime = object.createdTime ?? undefined;
     return message;
   },
 };
@@ -1861,6 +2043,7 @@ function createBaseNodeStatus(): NodeStatus {
     reason: "",
     lastTransitionTime: undefined,
     leaseId: 0,
+    preemptionTime: undefined,
   };
 }
 
@@ -1889,6 +2072,9 @@ export const NodeStatus: MessageFns<NodeStatus> = {
     }
     if (message.leaseId !== 0) {
       writer.uint32(64).int64(message.leaseId);
+    }
+    if (message.preemptionTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.preemptionTime), writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -1970,6 +2156,14 @@ export const NodeStatus: MessageFns<NodeStatus> = {
             message.leaseId = longToNumber(reader.int64());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.preemptionTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1995,6 +2189,7 @@ export const NodeStatus: MessageFns<NodeStatus> = {
     message.reason = object.reason ?? "";
     message.lastTransitionTime = object.lastTransitionTime ?? undefined;
     message.leaseId = object.leaseId ?? 0;
+    message.preemptionTime = object.preemptionTime ?? undefined;
     return message;
   },
 };
@@ -2188,7 +2383,7 @@ export const ReadinessProbe: MessageFns<ReadinessProbe> = {
 };
 
 function createBaseReplicaTemplate(): ReplicaTemplate {
-  return { command: [], image: "", port: 0, gpus: 0, gpuType: "", readinessProbe: undefined, env: {} };
+  return { command: [], image: "", port: 0, gpus: 0, gpuType: "", readinessProbe: undefined, env: {}, annotations: {} };
 }
 
 export const ReplicaTemplate: MessageFns<ReplicaTemplate> = {
@@ -2213,6 +2408,9 @@ export const ReplicaTemplate: MessageFns<ReplicaTemplate> = {
     }
     globalThis.Object.entries(message.env).forEach(([key, value]: [string, string]) => {
       ReplicaTemplate_EnvEntry.encode({ key: key as any, value }, writer.uint32(58).fork()).join();
+    });
+    globalThis.Object.entries(message.annotations).forEach(([key, value]: [string, string]) => {
+      ReplicaTemplate_AnnotationsEntry.encode({ key: key as any, value }, writer.uint32(66).fork()).join();
     });
     return writer;
   },
@@ -2289,6 +2487,17 @@ export const ReplicaTemplate: MessageFns<ReplicaTemplate> = {
             }
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            const entry8 = ReplicaTemplate_AnnotationsEntry.decode(reader, reader.uint32());
+            if (entry8.value !== undefined) {
+              message.annotations[entry8.key] = entry8.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2315,6 +2524,15 @@ export const ReplicaTemplate: MessageFns<ReplicaTemplate> = {
       ? ReadinessProbe.fromPartial(object.readinessProbe)
       : undefined;
     message.env = (globalThis.Object.entries(object.env ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.annotations = (globalThis.Object.entries(object.annotations ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
         if (value !== undefined) {
           acc[key] = globalThis.String(value);
@@ -2388,6 +2606,73 @@ export const ReplicaTemplate_EnvEntry: MessageFns<ReplicaTemplate_EnvEntry> = {
   },
   fromPartial(object: DeepPartial<ReplicaTemplate_EnvEntry>): ReplicaTemplate_EnvEntry {
     const message = createBaseReplicaTemplate_EnvEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseReplicaTemplate_AnnotationsEntry(): ReplicaTemplate_AnnotationsEntry {
+  return { key: "", value: "" };
+}
+
+export const ReplicaTemplate_AnnotationsEntry: MessageFns<ReplicaTemplate_AnnotationsEntry> = {
+  encode(message: ReplicaTemplate_AnnotationsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplicaTemplate_AnnotationsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplicaTemplate_AnnotationsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ReplicaTemplate_AnnotationsEntry>): ReplicaTemplate_AnnotationsEntry {
+    return ReplicaTemplate_AnnotationsEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReplicaTemplate_AnnotationsEntry>): ReplicaTemplate_AnnotationsEntry {
+    const message = createBaseReplicaTemplate_AnnotationsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
     return message;
@@ -3027,6 +3312,8 @@ function createBaseDeploymentStatus(): DeploymentStatus {
     availableReplicas: 0,
     conditions: [],
     history: [],
+    stableRevision: 0,
+    progressTime: undefined,
   };
 }
 
@@ -3055,6 +3342,12 @@ export const DeploymentStatus: MessageFns<DeploymentStatus> = {
     }
     for (const v of message.history) {
       RevisionRecord.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.stableRevision !== 0) {
+      writer.uint32(72).int32(message.stableRevision);
+    }
+    if (message.progressTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.progressTime), writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -3136,6 +3429,22 @@ export const DeploymentStatus: MessageFns<DeploymentStatus> = {
             message.history.push(RevisionRecord.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.stableRevision = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.progressTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3161,6 +3470,8 @@ export const DeploymentStatus: MessageFns<DeploymentStatus> = {
     message.availableReplicas = object.availableReplicas ?? 0;
     message.conditions = object.conditions?.map((e) => Condition.fromPartial(e)) || [];
     message.history = object.history?.map((e) => RevisionRecord.fromPartial(e)) || [];
+    message.stableRevision = object.stableRevision ?? 0;
+    message.progressTime = object.progressTime ?? undefined;
     return message;
   },
 };
@@ -3636,6 +3947,18 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "annotations",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "deletion_time",
+        "number": 8,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "deletionTime",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -4362,6 +4685,102 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "observedGeneration",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "launches",
+        "number": 9,
+        "label": 3,
+        "type": 11,
+        "typeName": ".helios.v1.LaunchIntent",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "launches",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "capacity_retry_time",
+        "number": 10,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "capacityRetryTime",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "last_scale_up_time",
+        "number": 11,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "lastScaleUpTime",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "LaunchIntent",
+      "field": [{
+        "name": "token",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "token",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "count",
+        "number": 2,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "count",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "node_names",
+        "number": 3,
+        "label": 3,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "nodeNames",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "created_time",
+        "number": 4,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "createdTime",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -4698,6 +5117,18 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "leaseId",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "preemption_time",
+        "number": 9,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "preemptionTime",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -4914,10 +5345,66 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "env",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "annotations",
+        "number": 8,
+        "label": 3,
+        "type": 11,
+        "typeName": ".helios.v1.ReplicaTemplate.AnnotationsEntry",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "annotations",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [{
         "name": "EnvEntry",
+        "field": [{
+          "name": "key",
+          "number": 1,
+          "label": 1,
+          "type": 9,
+          "typeName": "",
+          "extendee": "",
+          "defaultValue": "",
+          "oneofIndex": 0,
+          "jsonName": "key",
+          "options": undefined,
+          "proto3Optional": false,
+        }, {
+          "name": "value",
+          "number": 2,
+          "label": 1,
+          "type": 9,
+          "typeName": "",
+          "extendee": "",
+          "defaultValue": "",
+          "oneofIndex": 0,
+          "jsonName": "value",
+          "options": undefined,
+          "proto3Optional": false,
+        }],
+        "extension": [],
+        "nestedType": [],
+        "enumType": [],
+        "extensionRange": [],
+        "oneofDecl": [],
+        "options": {
+          "messageSetWireFormat": false,
+          "noStandardDescriptorAccessor": false,
+          "deprecated": false,
+          "mapEntry": true,
+          "deprecatedLegacyJsonFieldConflicts": false,
+          "features": undefined,
+          "uninterpretedOption": [],
+        },
+        "reservedRange": [],
+        "reservedName": [],
+        "visibility": 0,
+      }, {
+        "name": "AnnotationsEntry",
         "field": [{
           "name": "key",
           "number": 1,
@@ -5462,6 +5949,30 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "history",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "stable_revision",
+        "number": 9,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "stableRevision",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "progress_time",
+        "number": 10,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "progressTime",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -5792,7 +6303,7 @@ export const protoMetadata: ProtoMetadata = {
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0],
-        "span": [10, 0, 19, 1],
+        "span": [10, 0, 21, 1],
         "leadingComments":
           " Common to every resource. resource_version is the etcd mod revision of the stored value;\n every update is a compare-and-swap on it.\n",
         "trailingComments": "",
@@ -5804,144 +6315,201 @@ export const protoMetadata: ProtoMetadata = {
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 0, 2, 7],
+        "span": [20, 2, 46],
+        "leadingComments":
+          " Set when deletion was requested and the owner must finish it (a replica draining first).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [5, 0],
-        "span": [22, 0, 27, 1],
+        "span": [24, 0, 29, 1],
         "leadingComments": " How a GPU is bought. Ordered by cost: reserved is already paid for.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1],
-        "span": [30, 0, 36, 1],
+        "span": [32, 0, 38, 1],
         "leadingComments":
           ' A fact about a resource, in the Kubernetes convention: status is "True", "False" or "Unknown".\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2],
-        "span": [39, 0, 46, 1],
+        "span": [41, 0, 48, 1],
         "leadingComments": " GPUs of one type and tier, by state.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 0],
-        "span": [59, 2, 22],
+        "span": [61, 2, 22],
         "leadingComments": ' Provider adapter that runs this cell\'s pools: "sim", "aws" or "gcp".\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7, 2, 7],
-        "span": [100, 2, 28],
+        "span": [102, 2, 28],
         "leadingComments":
           " Capacity reservation (AWS) or reservation name (GCP) the pool launches into; reserved tier.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7, 2, 9],
-        "span": [103, 2, 27],
+        "span": [105, 2, 27],
         "leadingComments":
           " Hourly price of one node, used to fill tiers in cost order; 0 means the provider's default.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8, 2, 0],
-        "span": [108, 2, 20],
+        "span": [110, 2, 20],
         "leadingComments": " Node count the capacity planner wants; never below min or above max.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 10, 2, 3],
-        "span": [132, 2, 25],
+        "path": [4, 8, 2, 8],
+        "span": [119, 2, 37],
+        "leadingComments":
+          " Launches written to etcd before the cloud is called, so a restarted agent reuses the token.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 8, 2, 9],
+        "span": [121, 2, 53],
+        "leadingComments": " After an insufficient-capacity error, the pool is skipped by the planner until then.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 8, 2, 10],
+        "span": [123, 2, 52],
+        "leadingComments": " Last time desired went up; scale-down waits out a cooldown from here.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 9],
+        "span": [127, 0, 133, 1],
+        "leadingComments": " A launch the cell agent is about to make, or made and has not seen complete.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 9, 2, 0],
+        "span": [129, 2, 19],
+        "leadingComments": " Idempotency token (EC2 ClientToken, or the seed of GCP requestIds).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 11, 2, 3],
+        "span": [149, 2, 25],
         "leadingComments": " The cloud's instance id (or the simulated cloud's).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 10, 2, 7],
-        "span": [137, 2, 25],
+        "path": [4, 11, 2, 7],
+        "span": [154, 2, 25],
         "leadingComments": " Cordoned: no new replica is bound here.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 12, 2, 7],
-        "span": [166, 2, 21],
+        "path": [4, 13, 2, 7],
+        "span": [183, 2, 21],
         "leadingComments": " Id of the etcd lease the node's heartbeat key is bound to.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 14, 2, 0],
-        "span": [180, 2, 18],
-        "leadingComments": " HTTP GET path; a 2xx answer means ready.\n",
+        "path": [4, 13, 2, 8],
+        "span": [185, 2, 48],
+        "leadingComments": " The cloud will reclaim this (preemptible) node then; set when its notice arrives.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 15, 2, 0],
-        "span": [189, 2, 30],
-        "leadingComments": " argv of the process the node agent runs; the first element is the program.\n",
+        "span": [199, 2, 18],
+        "leadingComments": " HTTP GET path; a 2xx answer means ready.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 16, 2, 0],
-        "span": [200, 2, 23],
+        "span": [208, 2, 30],
+        "leadingComments": " argv of the process the node agent runs; the first element is the program.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 16, 2, 7],
+        "span": [216, 2, 38],
+        "leadingComments":
+          " Changing an annotation makes a new revision (`helios rollout restart` sets restartedAt).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 17, 2, 0],
+        "span": [221, 2, 23],
         "leadingComments": ' Absolute ("2") or percent of replicas ("25%").\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 16, 2, 4],
-        "span": [205, 2, 26],
+        "path": [4, 17, 2, 4],
+        "span": [226, 2, 26],
         "leadingComments": " Time out of the endpoint set before SIGTERM, then grace before SIGKILL.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 3, 2, 1],
-        "span": [212, 2, 25],
+        "span": [233, 2, 25],
         "leadingComments": " Fill the cheapest cell first.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 3, 2, 2],
-        "span": [214, 2, 27],
+        "span": [235, 2, 27],
         "leadingComments": " Balance replicas across allowed cells.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 17, 2, 0],
-        "span": [219, 2, 28],
+        "path": [4, 18, 2, 0],
+        "span": [240, 2, 28],
         "leadingComments": " Tiers the replicas may run on; empty means all.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 17, 2, 1],
-        "span": [222, 2, 36],
+        "path": [4, 18, 2, 1],
+        "span": [243, 2, 36],
         "leadingComments":
           " At most this share of replicas on preemptible capacity (0-100); 0 with preemptible\n allowed means no limit.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 18, 2, 0],
-        "span": [227, 2, 28],
+        "path": [4, 19, 2, 0],
+        "span": [248, 2, 28],
         "leadingComments": " Cells the replicas may run in; empty means any.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 19, 2, 2],
-        "span": [236, 2, 25],
+        "path": [4, 20, 2, 2],
+        "span": [257, 2, 25],
         "leadingComments": " Target load (in-flight requests) per replica.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 24, 2, 3],
-        "span": [283, 2, 18],
+        "path": [4, 23, 2, 8],
+        "span": [289, 2, 28],
+        "leadingComments": " Last revision that completed a rollout: where an automatic rollback returns to.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 25, 2, 3],
+        "span": [307, 2, 18],
         "leadingComments": " Set by cell placement (control plane).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 24, 2, 5],
-        "span": [286, 2, 18],
+        "path": [4, 25, 2, 5],
+        "span": [310, 2, 18],
         "leadingComments": " Set by the cell agent's node scheduler.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 25, 2, 1],
-        "span": [303, 2, 22],
+        "path": [4, 26, 2, 1],
+        "span": [327, 2, 22],
         "leadingComments": " host:port, set once the replica runs.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
@@ -5967,6 +6535,7 @@ export const protoMetadata: ProtoMetadata = {
     ".helios.v1.NodePool": NodePool,
     ".helios.v1.NodePoolSpec": NodePoolSpec,
     ".helios.v1.NodePoolStatus": NodePoolStatus,
+    ".helios.v1.LaunchIntent": LaunchIntent,
     ".helios.v1.Node": Node,
     ".helios.v1.NodeSpec": NodeSpec,
     ".helios.v1.Gpu": Gpu,
@@ -5975,6 +6544,7 @@ export const protoMetadata: ProtoMetadata = {
     ".helios.v1.ReadinessProbe": ReadinessProbe,
     ".helios.v1.ReplicaTemplate": ReplicaTemplate,
     ".helios.v1.ReplicaTemplate.EnvEntry": ReplicaTemplate_EnvEntry,
+    ".helios.v1.ReplicaTemplate.AnnotationsEntry": ReplicaTemplate_AnnotationsEntry,
     ".helios.v1.RolloutStrategy": RolloutStrategy,
     ".helios.v1.TierPolicy": TierPolicy,
     ".helios.v1.Placement": Placement,
