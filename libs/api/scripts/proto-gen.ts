@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '../../..');
 const target = join(root, 'libs/api/src/gen');
 const check = process.argv.includes('--check');
 const buf = join(root, 'node_modules/.bin/buf');
