@@ -9,3 +9,12 @@ export {
   isThrottled,
   type ProviderErrorCode,
 } from './provider-error';
+export {
+  SimProvider,
+  simProviderDefaults,
+  type CapacityScope,
+  type SimCall,
+  type SimInstanceEvent,
+  type SimMethod,
+  type SimProviderOptions,
+} from './sim/sim-provider';

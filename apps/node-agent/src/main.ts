@@ -1,0 +1,98 @@
+import { createLogger, describeSettings, loadConfig } from '@helios/config';
+import { NodeAgent } from '@helios/node-agent';
+import { Keys, LeasePool, connectEtcd } from '@helios/store';
+import { hostname, networkInterfaces } from 'node:os';
+import { parseTierFlag } from './tier-flag';
+
+const SETTINGS = {
+  etcd: { flag: 'etcd', env: 'HELIOS_ETCD', default: 'http://127.0.0.1:2379', doc: 'etcd endpoints, comma-separated' },
+  cell: { flag: 'cell', env: 'HELIOS_CELL', default: '', doc: 'cell this node belongs to (required)' },
+  pool: { flag: 'pool', env: 'HELIOS_POOL', default: '', doc: 'node pool this node belongs to (required)' },
+  node: { flag: 'node', env: 'HELIOS_NODE', default: hostname(), doc: 'node name' },
+  tier: { flag: 'tier', env: 'HELIOS_NODE_TIER', default: 'on-demand', doc: 'reserved, on-demand or preemptible' },
+  gpuType: { flag: 'gpu-type', env: 'HELIOS_GPU_TYPE', default: 'h100', doc: 'GPU type reported when nvidia-smi is absent' },
+  gpus: { flag: 'gpus', env: 'HELIOS_GPUS', default: 8, doc: 'simulated GPU count when nvidia-smi is absent' },
+  providerId: { flag: 'provider-id', env: 'HELIOS_PROVIDER_ID', default: '', doc: 'cloud instance id (default: the node name)' },
+  zone: { flag: 'zone', env: 'HELIOS_ZONE', default: '', doc: 'zone of the host' },
+  address: { flag: 'address', env: 'HELIOS_NODE_ADDRESS', default: '', doc: 'address replicas are reached at (default: first non-loopback IPv4)' },
+  leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, doc: 'heartbeat lease TTL in seconds' },
+  root: { flag: 'root', env: 'HELIOS_ROOT', default: '/helios/v1', doc: 'etcd key root' },
+  help: { flag: 'help', env: 'HELIOS_HELP', default: false, doc: 'print this help' },
+};
+
+/** Composition root of the node agent: one host, one lease, one heartbeat. */
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = createLogger('node-agent');
+
+  const client = connectEtcd(config.etcd);
+  const leases = new LeasePool(client, { streams: 1, onError: (err) => log.warn({ err }, 'lease keep-alive problem (recovering)') });
+  const agent = new NodeAgent(
+    { client, keys: new Keys(config.root), leases, logger: log },
+    {
+      cell: config.cell,
+      pool: config.pool,
+      nodeName: config.node,
+      tier: parseTierFlag(config.tier),
+      gpuType: config.gpuType,
+      gpus: config.gpus,
+      providerId: config.providerId || undefined,
+      zone: config.zone || undefined,
+      address: config.address || hostAddress(),
+      leaseTtl: config.leaseTtl,
+      inventory: { source: 'detect' },
+    },
+  );
+
+  let exiting = false;
+  const shutdown = async (signal: string) => {
+    if (exiting) return;
+    exiting = true;
+    log.info({ signal }, 'shutting down');
+    await agent.stop();
+    leases.close();
+    client.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    await agent.start();
+  } catch (err) {
+    if (exiting) return;
+    log.error({ err }, 'node agent failed to start');
+    leases.close();
+    client.close();
+    process.exit(1);
+  }
+}
+
+/** Reads flags and environment; prints help or a usage error and exits when that is all there is to do. */
+function readConfig() {
+  try {
+    const config = loadConfig(SETTINGS);
+    if (config.help) {
+      process.stdout.write(`helios node agent\n${describeSettings(SETTINGS)}\n`);
+      process.exit(0);
+    }
+    if (!config.cell) throw new Error('--cell is required');
+    if (!config.pool) throw new Error('--pool is required');
+    parseTierFlag(config.tier);
+    return config;
+  } catch (err) {
+    process.stderr.write(`node-agent: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
+/** The first non-internal IPv4 address of the host, else loopback. */
+function hostAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    const v4 = addresses?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (v4) return v4.address;
+  }
+  return '127.0.0.1';
+}
+
+void main();

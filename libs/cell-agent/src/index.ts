@@ -1,0 +1,10 @@
+export { CellAgent, type CellAgentDeps, type CellAgentOptions } from './cell-agent';
+export { CellStatusReconciler, type CellStatusReconcilerDeps } from './cell-status-reconciler';
+export { gpuCapacity } from './gpu-capacity';
+export { launchIntent, pendingLaunches, withLaunch, withoutLaunches } from './launch-intent';
+export { newNodeNames } from './node-names';
+export { poolMembers, type PoolMember } from './pool-member';
+export { countMembers, memberCondition, planPool, poolTarget, type MemberCondition, type PoolPlan } from './pool-plan';
+export { PoolReconciler, type CellCache, type PoolReconcilerDeps } from './pool-reconciler';
+export { poolTemplate } from './pool-template';
+export { SimNodeFleet, type SimNodeFleetOptions } from './sim-node-fleet';

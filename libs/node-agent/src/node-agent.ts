@@ -1,0 +1,272 @@
+import { Node, NodePhase, type Gpu, type Tier } from '@helios/api';
+import { createLogger, type Logger } from '@helios/config';
+import { isAlreadyExists, isNotFound, ResourceStore, type Keys, type Lease, type LeasePool } from '@helios/store';
+import type { Etcd3 } from 'etcd3';
+import { randomUUID } from 'node:crypto';
+import { readGpuInventory, type GpuInventory, type GpuInventoryOption } from './gpu-inventory';
+
+/** Annotation holding the node's current etcd lease id as a decimal string (see `NodeStatus.leaseId`). */
+export const LEASE_ID_ANNOTATION = 'helios.io/lease-id';
+/** Labels every Node carries, so selectors need not decode specs. */
+export const POOL_LABEL = 'helios.io/pool';
+
+/** What a node agent is: the host's identity in its cell and the GPUs it brings. */
+export interface NodeAgentOptions {
+  cell: string;
+  pool: string;
+  nodeName: string;
+  tier: Tier;
+  gpuType: string;
+  /** GPU count for simulated inventories; a detected inventory reports its own. */
+  gpus: number;
+  /** Cloud instance id; defaults to the node name (a host not launched by a provider). */
+  providerId?: string;
+  zone?: string;
+  /** Address replicas on this node are reached at; default 127.0.0.1. */
+  address?: string;
+  /** Heartbeat lease TTL in seconds; default 5 (etcd raises anything under 2). */
+  leaseTtl?: number;
+  /** Where the GPU list comes from; default simulated. */
+  inventory?: GpuInventoryOption;
+}
+
+/** What a node agent talks to; one client, store and lease pool serve thousands of agents. */
+export interface NodeAgentDeps {
+  client: Etcd3;
+  keys: Keys;
+  leases: LeasePool;
+  /** Built from client and keys when omitted. */
+  store?: ResourceStore;
+  logger?: Logger;
+}
+
+// Re-registration back-off after a lost lease: 250 ms doubling to 5 s, so a restarted etcd is
+// picked up within a TTL while a dead one is not hammered by thousands of agents at once.
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5_000;
+
+let sharedLogger: Logger | undefined;
+
+/**
+ * Runs one node's side of failure detection: holds an etcd lease with the node's heartbeat key
+ * on it and keeps the node's Node object registered as Ready with its GPUs.
+ *
+ * Light enough to run thousands per process (simulated nodes) over one shared LeasePool, and
+ * the core of apps/node-agent on a real host. When the lease is lost (etcd expired it, e.g.
+ * after a partition) the agent re-registers with a new lease: the old heartbeat is gone for
+ * good, so whoever reacted to its loss sees a new one rather than a resurrected old one.
+ */
+export class NodeAgent {
+  private readonly store: ResourceStore;
+  private readonly log: Logger;
+  private readonly ttl: number;
+  private inventory: GpuInventory | undefined;
+  private lease: Lease | undefined;
+  private starting: Promise<void> | undefined;
+  private recovering: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private stopped = false;
+  private retryTimer: { timer: NodeJS.Timeout; wake: () => void } | undefined;
+
+  constructor(
+    private readonly deps: NodeAgentDeps,
+    readonly options: NodeAgentOptions,
+  ) {
+    this.store = deps.store ?? new ResourceStore(deps.client, deps.keys);
+    this.ttl = options.leaseTtl ?? 5;
+    this.log = (deps.logger ?? (sharedLogger ??= createLogger('node-agent'))).child({ cell: options.cell, node: options.nodeName });
+  }
+
+  /** The node's name in its cell. */
+  get name(): string {
+    return this.options.nodeName;
+  }
+
+  /** The id of the lease the heartbeat is on now, undefined while unregistered. */
+  get leaseId(): string | undefined {
+    return this.lease?.id;
+  }
+
+  /** The GPUs this node reports, once started. */
+  get gpus(): Gpu[] {
+    return this.inventory?.gpus ?? [];
+  }
+
+  /**
+   * Reads the GPU inventory, grants a lease, puts the heartbeat on it and registers the Node as
+   * Ready. Resolves once registered; rejects (and holds no lease) when any step fails.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.startOnce();
+    return this.starting;
+  }
+
+  /**
+   * Revokes the lease, so the heartbeat vanishes at once instead of a TTL later. The Node object
+   * is left as it is: an agent stopping is not the host going away (it may be an agent upgrade),
+   * the lifecycle controller turns a vanished heartbeat into NotReady, and the cell agent, which
+   * knows when the instance is really gone, removes the Node.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async startOnce(): Promise<void> {
+    this.inventory = await readGpuInventory(this.options.inventory ?? { source: 'simulated' }, this.options);
+    this.log.debug({ source: this.inventory.source, gpus: this.inventory.gpus.length }, 'gpu inventory read');
+    await this.register();
+    this.log.info({ lease: this.lease?.id, gpus: this.gpus.length }, 'node registered');
+  }
+
+  private async stopOnce(): Promise<void> {
+    this.stopped = true;
+    this.retryTimer?.wake();
+    await this.starting?.catch(() => undefined);
+    await this.recovering?.catch(() => undefined);
+    const lease = this.lease;
+    this.lease = undefined;
+    if (!lease) return;
+    try {
+      await lease.revoke();
+      this.log.info({ lease: lease.id }, 'node agent stopped; lease revoked');
+    } catch (err) {
+      // etcd unreachable: stop renewing and let the lease expire on its own within a TTL.
+      lease.release();
+      this.log.warn({ err, lease: lease.id }, 'could not revoke the lease; it will expire');
+    }
+  }
+
+  /** One registration: lease, heartbeat, Node. Leaves no lease behind when it fails. */
+  private async register(): Promise<void> {
+    const lease = await this.deps.leases.grant(this.ttl);
+    if (this.stopped) {
+      await revokeQuietly(lease);
+      return;
+    }
+    try {
+      await this.putHeartbeat(lease);
+      await this.upsertNode(lease);
+    } catch (err) {
+      await revokeQuietly(lease);
+      throw new Error(`registering node ${this.options.nodeName} in cell ${this.options.cell}`, { cause: err });
+    }
+    if (this.stopped) {
+      await revokeQuietly(lease);
+      return;
+    }
+    this.lease = lease;
+    lease.onLost(() => this.onLeaseLost(lease));
+  }
+
+  private onLeaseLost(lost: Lease): void {
+    if (this.stopped || this.lease !== lost) return;
+    this.lease = undefined;
+    this.log.warn({ lease: lost.id }, 'lease lost; re-registering with a new lease');
+    this.recovering = this.reregister();
+  }
+
+  private async reregister(): Promise<void> {
+    let delay = RETRY_MIN_MS;
+    while (!this.stopped) {
+      try {
+        await this.register();
+        if (!this.stopped) this.log.info({ lease: this.lease?.id }, 're-registered');
+        return;
+      } catch (err) {
+        this.log.warn({ err, retryInMs: delay }, 're-registration failed');
+        await this.sleep(delay);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.retryTimer = undefined;
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.retryTimer = { timer, wake };
+    });
+  }
+
+  private async putHeartbeat(lease: Lease): Promise<void> {
+    // The store has no raw-key write; this one put is the node agent's only direct etcd write.
+    await this.deps.client.put(this.deps.keys.heartbeat(this.options.cell, this.options.nodeName)).value(this.options.nodeName).lease(lease.id).exec();
+  }
+
+  /** Creates the Node, or brings an existing one up to date; retried when it appears or vanishes underneath. */
+  private async upsertNode(lease: Lease): Promise<void> {
+    const { cell, nodeName } = this.options;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const existing = await this.store.get('node', nodeName, cell);
+      try {
+        if (!existing) {
+          await this.store.create('node', this.desiredNode(undefined, lease));
+        } else {
+          await this.store.mutate('node', nodeName, cell, (current) => this.desiredNode(current, lease));
+        }
+        return;
+      } catch (err) {
+        if (!isAlreadyExists(err) && !isNotFound(err)) throw err;
+      }
+    }
+    throw new Error(`node ${nodeName} kept being created and deleted concurrently`);
+  }
+
+  /** The Node as this agent registers it, keeping what others own (cordon, conditions, Draining). */
+  private desiredNode(current: Node | undefined, lease: Lease): Node {
+    const o = this.options;
+    const gpus = this.gpus;
+    const now = new Date().toISOString();
+    const meta = current?.metadata;
+    // Draining was decided by the cell agent (preemption, scale-down): a re-registering agent
+    // must not undo it. Any other phase is the agent's to set back to Ready.
+    const phase = current?.status?.phase === NodePhase.NODE_PHASE_DRAINING ? NodePhase.NODE_PHASE_DRAINING : NodePhase.NODE_PHASE_READY;
+    const numericLease = Number(lease.id);
+    return Node.fromPartial({
+      metadata: {
+        name: o.nodeName,
+        uid: meta?.uid || randomUUID(),
+        generation: meta?.generation || 1,
+        resourceVersion: meta?.resourceVersion ?? 0,
+        createdAt: meta?.createdAt ?? now,
+        labels: { ...meta?.labels, [POOL_LABEL]: o.pool },
+        annotations: { ...meta?.annotations, [LEASE_ID_ANNOTATION]: lease.id },
+      },
+      spec: {
+        ...current?.spec,
+        cell: o.cell,
+        pool: o.pool,
+        tier: o.tier,
+        providerId: o.providerId ?? o.nodeName,
+        gpuType: o.gpuType,
+        gpus: gpus.length,
+        zone: o.zone ?? '',
+      },
+      status: {
+        ...current?.status,
+        phase,
+        gpus,
+        allocatableGpus: gpus.filter((g) => g.healthy).length,
+        address: o.address ?? '127.0.0.1',
+        reason: phase === NodePhase.NODE_PHASE_READY ? '' : (current?.status?.reason ?? ''),
+        lastTransitionTime: current?.status?.phase === phase ? (current.status.lastTransitionTime ?? now) : now,
+        // etcd lease ids are int64 values usually above 2^53, which the generated int64-as-number
+        // field cannot hold; the exact id lives in the LEASE_ID_ANNOTATION annotation.
+        leaseId: Number.isSafeInteger(numericLease) ? numericLease : 0,
+      },
+    });
+  }
+}
+
+async function revokeQuietly(lease: Lease): Promise<void> {
+  try {
+    await lease.revoke();
+  } catch {
+    lease.release();
+  }
+}
