@@ -1,4 +1,4 @@
 export { readGpuInventory, queryNvidiaSmi, type GpuInventory, type GpuInventoryOption } from './gpu-inventory';
-export { LEASE_ID_ANNOTATION, NodeAgent, POOL_LABEL, type NodeAgentDeps, type NodeAgentOptions } from './node-agent';
+export { NodeAgent, POOL_LABEL, type NodeAgentDeps, type NodeAgentOptions } from './node-agent';
 export { NVIDIA_SMI_ARGS, parseNvidiaSmiCsv } from './nvidia-smi-parser';
 export { simulatedGpus } from './simulated-gpus';

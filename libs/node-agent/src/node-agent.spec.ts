@@ -4,7 +4,7 @@ import { waitFor } from '@helios/launcher';
 import { Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LEASE_ID_ANNOTATION, NodeAgent, type NodeAgentOptions } from './node-agent';
+import { NodeAgent, type NodeAgentOptions } from './node-agent';
 import { simulatedGpus } from './simulated-gpus';
 
 describe('NodeAgent', () => {
@@ -49,7 +49,7 @@ describe('NodeAgent', () => {
     expect(node?.spec).toMatchObject({ cell: 'c1', pool: 'h100', tier: Tier.TIER_ON_DEMAND, providerId: 'i-1', gpuType: 'h100', gpus: 8, zone: 'z1' });
     expect(node?.status).toMatchObject({ phase: NodePhase.NODE_PHASE_READY, allocatableGpus: 8, address: '127.0.0.1' });
     expect(node?.status?.gpus).toEqual(simulatedGpus(a.name, 'h100', 8));
-    expect(node?.metadata?.annotations[LEASE_ID_ANNOTATION]).toBe(a.leaseId);
+    expect(node?.status?.leaseId).toBe(a.leaseId);
     expect(await heartbeatLease(a.name)).toBe(a.leaseId);
   });
 
@@ -96,7 +96,7 @@ describe('NodeAgent', () => {
     const second = await waitFor('a new lease', () => (a.leaseId && a.leaseId !== first ? a.leaseId : undefined), 10_000, 50);
     await waitFor('the heartbeat on the new lease', async () => (await heartbeatLease(a.name)) === second, 10_000, 50);
     const node = await store.get('node', a.name, 'c1');
-    expect(node?.metadata?.annotations[LEASE_ID_ANNOTATION]).toBe(second);
+    expect(node?.status?.leaseId).toBe(second);
     expect(node?.status?.phase).toBe(NodePhase.NODE_PHASE_READY);
   });
 

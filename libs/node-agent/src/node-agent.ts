@@ -5,8 +5,6 @@ import type { Etcd3 } from 'etcd3';
 import { randomUUID } from 'node:crypto';
 import { readGpuInventory, type GpuInventory, type GpuInventoryOption } from './gpu-inventory';
 
-/** Annotation holding the node's current etcd lease id as a decimal string (see `NodeStatus.leaseId`). */
-export const LEASE_ID_ANNOTATION = 'helios.io/lease-id';
 /** Labels every Node carries, so selectors need not decode specs. */
 export const POOL_LABEL = 'helios.io/pool';
 
@@ -226,7 +224,6 @@ export class NodeAgent {
     // Draining was decided by the cell agent (preemption, scale-down): a re-registering agent
     // must not undo it. Any other phase is the agent's to set back to Ready.
     const phase = current?.status?.phase === NodePhase.NODE_PHASE_DRAINING ? NodePhase.NODE_PHASE_DRAINING : NodePhase.NODE_PHASE_READY;
-    const numericLease = Number(lease.id);
     return Node.fromPartial({
       metadata: {
         name: o.nodeName,
@@ -235,7 +232,7 @@ export class NodeAgent {
         resourceVersion: meta?.resourceVersion ?? 0,
         createdAt: meta?.createdAt ?? now,
         labels: { ...meta?.labels, [POOL_LABEL]: o.pool },
-        annotations: { ...meta?.annotations, [LEASE_ID_ANNOTATION]: lease.id },
+        annotations: { ...meta?.annotations },
       },
       spec: {
         ...current?.spec,
@@ -255,9 +252,7 @@ export class NodeAgent {
         address: o.address ?? '127.0.0.1',
         reason: phase === NodePhase.NODE_PHASE_READY ? '' : (current?.status?.reason ?? ''),
         lastTransitionTime: current?.status?.phase === phase ? (current.status.lastTransitionTime ?? now) : now,
-        // etcd lease ids are int64 values usually above 2^53, which the generated int64-as-number
-        // field cannot hold; the exact id lives in the LEASE_ID_ANNOTATION annotation.
-        leaseId: Number.isSafeInteger(numericLease) ? numericLease : 0,
+        leaseId: lease.id,
       },
     });
   }

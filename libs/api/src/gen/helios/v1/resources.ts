@@ -217,8 +217,11 @@ export interface NodeStatus {
   lastTransitionTime:
     | string
     | undefined;
-  /** Id of the etcd lease the node's heartbeat key is bound to. */
-  leaseId: number;
+  /**
+   * Id of the etcd lease the node's heartbeat key is bound to, in decimal: etcd lease ids are
+   * int64 values above 2^53, which a JavaScript number cannot hold.
+   */
+  leaseId: string;
   /** The cloud will reclaim this (preemptible) node then; set when its notice arrives. */
   preemptionTime: string | undefined;
 }
@@ -2042,7 +2045,7 @@ function createBaseNodeStatus(): NodeStatus {
     address: "",
     reason: "",
     lastTransitionTime: undefined,
-    leaseId: 0,
+    leaseId: "",
     preemptionTime: undefined,
   };
 }
@@ -2070,8 +2073,8 @@ export const NodeStatus: MessageFns<NodeStatus> = {
     if (message.lastTransitionTime !== undefined) {
       Timestamp.encode(toTimestamp(message.lastTransitionTime), writer.uint32(58).fork()).join();
     }
-    if (message.leaseId !== 0) {
-      writer.uint32(64).int64(message.leaseId);
+    if (message.leaseId !== "") {
+      writer.uint32(66).string(message.leaseId);
     }
     if (message.preemptionTime !== undefined) {
       Timestamp.encode(toTimestamp(message.preemptionTime), writer.uint32(74).fork()).join();
@@ -2149,11 +2152,11 @@ export const NodeStatus: MessageFns<NodeStatus> = {
             continue;
           }
           case 8: {
-            if (tag !== 64) {
+            if (tag !== 66) {
               break;
             }
 
-            message.leaseId = longToNumber(reader.int64());
+            message.leaseId = reader.string();
             continue;
           }
           case 9: {
@@ -2188,7 +2191,7 @@ export const NodeStatus: MessageFns<NodeStatus> = {
     message.address = object.address ?? "";
     message.reason = object.reason ?? "";
     message.lastTransitionTime = object.lastTransitionTime ?? undefined;
-    message.leaseId = object.leaseId ?? 0;
+    message.leaseId = object.leaseId ?? "";
     message.preemptionTime = object.preemptionTime ?? undefined;
     return message;
   },
@@ -5109,7 +5112,7 @@ export const protoMetadata: ProtoMetadata = {
         "name": "lease_id",
         "number": 8,
         "label": 1,
-        "type": 3,
+        "type": 9,
         "typeName": "",
         "extendee": "",
         "defaultValue": "",
@@ -6411,105 +6414,106 @@ export const protoMetadata: ProtoMetadata = {
         "leadingDetachedComments": [],
       }, {
         "path": [4, 13, 2, 7],
-        "span": [183, 2, 21],
-        "leadingComments": " Id of the etcd lease the node's heartbeat key is bound to.\n",
+        "span": [184, 2, 22],
+        "leadingComments":
+          " Id of the etcd lease the node's heartbeat key is bound to, in decimal: etcd lease ids are\n int64 values above 2^53, which a JavaScript number cannot hold.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 13, 2, 8],
-        "span": [185, 2, 48],
+        "span": [186, 2, 48],
         "leadingComments": " The cloud will reclaim this (preemptible) node then; set when its notice arrives.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 15, 2, 0],
-        "span": [199, 2, 18],
+        "span": [200, 2, 18],
         "leadingComments": " HTTP GET path; a 2xx answer means ready.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 16, 2, 0],
-        "span": [208, 2, 30],
+        "span": [209, 2, 30],
         "leadingComments": " argv of the process the node agent runs; the first element is the program.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 16, 2, 7],
-        "span": [216, 2, 38],
+        "span": [217, 2, 38],
         "leadingComments":
           " Changing an annotation makes a new revision (`helios rollout restart` sets restartedAt).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 17, 2, 0],
-        "span": [221, 2, 23],
+        "span": [222, 2, 23],
         "leadingComments": ' Absolute ("2") or percent of replicas ("25%").\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 17, 2, 4],
-        "span": [226, 2, 26],
+        "span": [227, 2, 26],
         "leadingComments": " Time out of the endpoint set before SIGTERM, then grace before SIGKILL.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 3, 2, 1],
-        "span": [233, 2, 25],
+        "span": [234, 2, 25],
         "leadingComments": " Fill the cheapest cell first.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 3, 2, 2],
-        "span": [235, 2, 27],
+        "span": [236, 2, 27],
         "leadingComments": " Balance replicas across allowed cells.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 18, 2, 0],
-        "span": [240, 2, 28],
+        "span": [241, 2, 28],
         "leadingComments": " Tiers the replicas may run on; empty means all.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 18, 2, 1],
-        "span": [243, 2, 36],
+        "span": [244, 2, 36],
         "leadingComments":
           " At most this share of replicas on preemptible capacity (0-100); 0 with preemptible\n allowed means no limit.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 19, 2, 0],
-        "span": [248, 2, 28],
+        "span": [249, 2, 28],
         "leadingComments": " Cells the replicas may run in; empty means any.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 20, 2, 2],
-        "span": [257, 2, 25],
+        "span": [258, 2, 25],
         "leadingComments": " Target load (in-flight requests) per replica.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 23, 2, 8],
-        "span": [289, 2, 28],
+        "span": [290, 2, 28],
         "leadingComments": " Last revision that completed a rollout: where an automatic rollback returns to.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 25, 2, 3],
-        "span": [307, 2, 18],
+        "span": [308, 2, 18],
         "leadingComments": " Set by cell placement (control plane).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 25, 2, 5],
-        "span": [310, 2, 18],
+        "span": [311, 2, 18],
         "leadingComments": " Set by the cell agent's node scheduler.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 26, 2, 1],
-        "span": [327, 2, 22],
+        "span": [328, 2, 22],
         "leadingComments": " host:port, set once the replica runs.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
