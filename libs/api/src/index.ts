@@ -5,6 +5,7 @@ export {
   ApplyResponse,
   DeleteRequest,
   DeleteResponse,
+  Endpoint,
   EventType,
   GetRequest,
   Kind,
@@ -13,9 +14,17 @@ export {
   OperatorServiceClient,
   OperatorServiceService,
   Resource,
+  RolloutAction,
+  RolloutRequest,
+  RolloutResponse,
+  ScaleRequest,
+  ScaleResponse,
+  WatchEndpointsRequest,
+  WatchEndpointsResponse,
   WatchEvent,
   WatchRequest,
   protoMetadata as operatorProtoMetadata,
   type OperatorServiceServer,
 } from './gen/helios/v1/operator';
 export * from './kinds';
+export * from './manifest';

@@ -1,0 +1,114 @@
+import { KIND_NAMES, KINDS } from '@helios/api';
+import { Command, Option } from 'commander';
+import type { CliContext } from './cli-context';
+import { applyCommand } from './commands/apply';
+import { deleteCommand } from './commands/delete';
+import { describeCommand } from './commands/describe';
+import { getCommand } from './commands/get';
+import type { ManifestSource } from './manifest-documents';
+import type { OperatorApi } from './operator-client';
+import { OUTPUT_FORMATS } from './output-format';
+import { parseDuration } from './parse-duration';
+
+/** The outside world the program runs against; main.ts supplies the real one. */
+export interface ProgramIo {
+  out(text: string): void;
+  err(text: string): void;
+  now(): number;
+  connect(address: string, timeoutMs: number): OperatorApi;
+  readSources(paths: readonly string[]): Promise<ManifestSource[]>;
+  onInterrupt(onInterrupt: () => void): () => void;
+}
+
+/** The default control plane address: the local fleet's (`npm start`). */
+export const DEFAULT_SERVER = '127.0.0.1:50051';
+
+interface GlobalOptions {
+  server: string;
+  timeout: string;
+}
+
+const KIND_HELP = `KIND is one of ${KIND_NAMES.map((k) => KINDS[k].aliases.join('|')).join(', ')}`;
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * Builds the `helios` command line. Commands run against a context made from the global options
+ * at action time; the API connection is opened on first use and closed when the action ends.
+ */
+export function buildProgram(io: ProgramIo): Command {
+  const program = new Command('helios')
+    .description('Operate a Helios GPU fleet: apply manifests; get, describe and delete resources.')
+    .addOption(new Option('--server <address>', 'control plane gRPC address (host:port)').env('HELIOS_SERVER').default(DEFAULT_SERVER))
+    .addOption(new Option('--timeout <duration>', 'deadline of each request: 500ms, 10s, 1m, or 0 for none').default('10s'))
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride()
+    .allowExcessArguments(false)
+    .showSuggestionAfterError(true);
+
+  const run = <A extends unknown[]>(action: (ctx: CliContext, ...args: A) => Promise<void>) =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const timeoutMs = parseDuration(globals.timeout);
+      let api: OperatorApi | undefined;
+      const ctx: CliContext = {
+        out: io.out,
+        err: io.err,
+        now: io.now,
+        readSources: io.readSources,
+        onInterrupt: io.onInterrupt,
+        api: () => (api ??= io.connect(globals.server, timeoutMs)),
+      };
+      try {
+        await action(ctx, ...(args.slice(0, -1) as A));
+      } finally {
+        api?.close();
+      }
+    };
+
+  program
+    .command('apply')
+    .summary('create or update resources from manifests')
+    .description('Create or update resources from manifests (YAML or JSON, several documents per file)')
+    .option('-f, --filename <path>', 'manifest file, directory, or - for stdin (repeatable)', collect, [])
+    .option('--dry-run', 'validate on the server, write nothing', false)
+    .action(run((ctx, options: { filename: string[]; dryRun: boolean }) => applyCommand(ctx, options)));
+
+  program
+    .command('get')
+    .summary('list resources, or show some by name')
+    .description(`List resources, or show some by name. ${KIND_HELP}`)
+    .argument('<kind>', 'resource type')
+    .argument('[names...]', 'resource names')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('-l, --selector <selector>', 'label selector: key=value[,key=value]')
+    .option('--cell <cell>', 'only pools or nodes of this cell')
+    .option('--deployment <deployment>', 'only replicas of this deployment')
+    .option('-w, --watch', 'after listing, print changes as they happen (Ctrl-C stops)', false)
+    .action(run((ctx, kind: string, names: string[], options: Parameters<typeof getCommand>[3]) => getCommand(ctx, kind, names, options)));
+
+  program
+    .command('describe')
+    .summary('show resources in detail')
+    .description(`Show resources in detail: metadata, spec, status, conditions. ${KIND_HELP}`)
+    .argument('<kind>', 'resource type')
+    .argument('[names...]', 'resource names (all when omitted)')
+    .option('-l, --selector <selector>', 'label selector: key=value[,key=value]')
+    .option('--cell <cell>', 'cell of the pool or node')
+    .option('--deployment <deployment>', 'deployment of the replica')
+    .action(run((ctx, kind: string, names: string[], options: Parameters<typeof describeCommand>[3]) => describeCommand(ctx, kind, names, options)));
+
+  program
+    .command('delete')
+    .summary('delete resources by name or by manifest')
+    .description(`Delete resources by name or by manifest. ${KIND_HELP}`)
+    .argument('[kind]', 'resource type')
+    .argument('[names...]', 'resource names')
+    .option('-f, --filename <path>', 'delete the resources in this manifest (repeatable)', collect, [])
+    .option('--cell <cell>', 'cell of the pool or node')
+    .option('--deployment <deployment>', 'deployment of the replica')
+    .option('--ignore-not-found', 'treat an absent resource as deleted', false)
+    .action(run((ctx, kind: string | undefined, names: string[], options: Parameters<typeof deleteCommand>[3]) => deleteCommand(ctx, kind, names, options)));
+
+  return program;
+}
