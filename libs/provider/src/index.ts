@@ -18,3 +18,4 @@ export {
   type SimMethod,
   type SimProviderOptions,
 } from './sim/sim-provider';
+export { instrumentProvider, type InstrumentOptions } from './instrumented-provider';
