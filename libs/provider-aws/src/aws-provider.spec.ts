@@ -13,7 +13,7 @@ import {
   type FakeInstance,
 } from './fake-ec2-endpoint';
 import { deriveClientToken } from './run-instances-input';
-import type { ThrottleRetryPolicy } from './throttle-retry';
+import type { ThrottleRetryPolicy } from '@helios/provider';
 
 const spotTemplate: PoolTemplate = {
   cell: 'use1-a',

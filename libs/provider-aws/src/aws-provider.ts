@@ -11,7 +11,7 @@ import { instanceStateOf, toInstance } from './ec2-instance';
 import { HELIOS_TAG } from './helios-tags';
 import { checkLaunchRequest } from './launch-request-check';
 import { runInstancesInput, type AwsLaunchSettings } from './run-instances-input';
-import { defaultThrottleRetryPolicy, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';
+import { defaultThrottleRetryPolicy, retryThrottled, type ThrottleRetryPolicy } from '@helios/provider';
 
 /** What an AwsProvider needs: a client from createEc2Client, launch settings, and optional tuning. */
 export interface AwsProviderOptions {

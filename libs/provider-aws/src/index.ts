@@ -5,4 +5,3 @@ export { HELIOS_TAG } from './helios-tags';
 export { ImdsClient, type ImdsClientOptions } from './imds-client';
 export { deriveClientToken, runInstancesInput, type AwsLaunchSettings, type NodeLaunch } from './run-instances-input';
 export { parseSpotInstanceAction, type SpotInstanceAction } from './spot-instance-action';
-export { defaultThrottleRetryPolicy, fullJitterDelayMs, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';

@@ -7,7 +7,7 @@ import { HELIOS_LABEL, isLabelValue } from './gcp-labels';
 import { instanceBody, type GcpLaunchSettings } from './instance-body';
 import { checkLaunchRequest } from './launch-request-check';
 import { requestIdFor } from './request-id';
-import { defaultThrottleRetryPolicy, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';
+import { defaultThrottleRetryPolicy, retryThrottled, type ThrottleRetryPolicy } from '@helios/provider';
 
 type Operation = protos.google.cloud.compute.v1.IOperation;
 

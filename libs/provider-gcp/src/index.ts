@@ -6,4 +6,3 @@ export { HELIOS_LABEL } from './gcp-labels';
 export { GcpProvider, type GcpProviderOptions } from './gcp-provider';
 export { instanceBody, type GcpLaunchSettings, type NodeInsert } from './instance-body';
 export { requestIdFor, uuidV5 } from './request-id';
-export { defaultThrottleRetryPolicy, fullJitterDelayMs, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';

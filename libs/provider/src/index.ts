@@ -19,3 +19,4 @@ export {
   type SimProviderOptions,
 } from './sim/sim-provider';
 export { instrumentProvider, type InstrumentOptions } from './instrumented-provider';
+export { defaultThrottleRetryPolicy, fullJitterDelayMs, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';

@@ -1,4 +1,4 @@
-import { ProviderError } from '@helios/provider';
+import { ProviderError } from './provider-error';
 import { describe, expect, it } from 'vitest';
 import { fullJitterDelayMs, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';
 

@@ -1,7 +1,7 @@
-import { ProviderError, isThrottled } from '@helios/provider';
+import { ProviderError, isThrottled } from './provider-error';
 
 /**
- * How the adapter retries throttled calls (RequestLimitExceeded): exponential backoff with full
+ * How the adapter retries throttled calls (EC2 RequestLimitExceeded, GCE 429 rateLimitExceeded): exponential backoff with full
  * jitter and a bounded number of attempts. Only throttling is retried here; every other error goes
  * back to the caller, whose work queue owns the slower retry.
  */
