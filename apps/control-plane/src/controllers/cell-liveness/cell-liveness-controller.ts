@@ -1,0 +1,68 @@
+import { metaOf } from '@helios/api';
+import { ControllerRunner, type Controller } from '@helios/controller-runtime';
+import { Informer, KeyInformer, isNotFound } from '@helios/store';
+import type { ControllerDeps } from '../controller-deps';
+import { cellLivenessStatus } from './cell-liveness-status';
+
+/**
+ * Keeps each Cell's status.agentLive and phase in step with its agent key
+ * (`agents/<cell>`, bound to the cell agent's lease): Ready while the key exists, Unreachable
+ * when it does not. Watches Cells and agent keys; writes are fenced by leadership.
+ */
+export class CellLivenessController implements Controller {
+  readonly name = 'cell-liveness';
+  private cells: Informer<'cell'> | undefined;
+  private agents: KeyInformer | undefined;
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  async start(signal: AbortSignal): Promise<void> {
+    const { client, keys, logger, metrics } = this.deps;
+    const onError = (err: Error) => logger.warn({ err, controller: this.name }, 'informer recovered from an error');
+    const cells = new Informer(client, keys, 'cell', { onError });
+    const agents = new KeyInformer(client, keys.agents(), { onError });
+    const runner = new ControllerRunner({ name: this.name, reconcile: (key) => this.reconcile(key), metrics, logger });
+    runner.watch(cells, (event) => metaOf(event.object).name);
+    runner.watch(agents, (event) => this.cellOfAgentKey(event.key));
+    try {
+      await Promise.all([cells.start(), agents.start()]);
+      this.cells = cells;
+      this.agents = agents;
+      await runner.run(signal);
+    } finally {
+      await Promise.all([cells.stop(), agents.stop()]);
+    }
+  }
+
+  async reconcile(cellName: string): Promise<void> {
+    const cell = this.cells?.get(cellName);
+    if (!cell) return;
+    const agent = this.agents?.get(this.deps.keys.agent(cellName));
+    const agentId = agent ? agent.value.toString('utf8') : undefined;
+    const now = () => new Date(this.deps.clock?.now() ?? Date.now()).toISOString();
+    // Decide from the cache first: most events (a status write by someone else) change nothing here.
+    if (!cellLivenessStatus(cell.status, agentId, now())) return;
+    try {
+      // Re-decide on the freshest copy: mutate re-reads on every compare-and-swap retry.
+      await this.deps.store.mutate(
+        'cell',
+        cellName,
+        undefined,
+        (current) => {
+          const status = cellLivenessStatus(current.status, agentId, now());
+          return status ? { ...current, status } : undefined;
+        },
+        { fence: this.deps.fence() },
+      );
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw new Error(`setting liveness of cell ${cellName}`, { cause: err });
+    }
+  }
+
+  /** `<root>/agents/<cell>` -> `<cell>`; undefined for a key that is not one cell's. */
+  private cellOfAgentKey(key: string): string | undefined {
+    const cell = key.slice(this.deps.keys.agents().length);
+    return cell !== '' && !cell.includes('/') ? cell : undefined;
+  }
+}

@@ -1,0 +1,33 @@
+import { CellPhase, CellStatus, type Condition } from '@helios/api';
+
+/** The condition type that records whether the cell's agent is live. */
+export const AGENT_LIVE_CONDITION = 'AgentLive';
+
+/**
+ * The Cell status that follows from its agent key, or undefined when the status already says so.
+ * The agent key exists exactly while the cell agent's lease lives, so: key present -> agentLive,
+ * phase Ready, agentId from the key; key absent -> not live, phase Unreachable, no agent id.
+ * The AgentLive condition changes its lastTransitionTime only when its status flips.
+ *
+ * Example: status {phase Ready, agentLive true, agentId "a1"} and no key at `now` ->
+ * {phase Unreachable, agentLive false, agentId "", AgentLive=False since now}.
+ */
+export function cellLivenessStatus(current: CellStatus | undefined, agentId: string | undefined, now: string): CellStatus | undefined {
+  const status = current ?? CellStatus.fromPartial({});
+  const live = agentId !== undefined;
+  const phase = live ? CellPhase.CELL_PHASE_READY : CellPhase.CELL_PHASE_UNREACHABLE;
+  const condition: Condition = live
+    ? { type: AGENT_LIVE_CONDITION, status: 'True', reason: 'AgentKeyPresent', message: `cell agent ${agentId} holds the agent key`, lastTransitionTime: now }
+    : { type: AGENT_LIVE_CONDITION, status: 'False', reason: 'AgentKeyMissing', message: 'no cell agent holds the agent key', lastTransitionTime: now };
+  const previous = status.conditions.find((c) => c.type === AGENT_LIVE_CONDITION);
+  const sameCondition = previous !== undefined && previous.status === condition.status && previous.reason === condition.reason && previous.message === condition.message;
+  if (current && status.agentLive === live && status.phase === phase && status.agentId === (agentId ?? '') && sameCondition) return undefined;
+  const kept = previous !== undefined && previous.status === condition.status ? previous.lastTransitionTime : now;
+  return {
+    ...status,
+    phase,
+    agentLive: live,
+    agentId: agentId ?? '',
+    conditions: [...status.conditions.filter((c) => c.type !== AGENT_LIVE_CONDITION), { ...condition, lastTransitionTime: kept }],
+  };
+}

@@ -1,0 +1,15 @@
+import type { Logger } from '@helios/config';
+import type { Clock, ControllerMetrics } from '@helios/controller-runtime';
+import type { Etcd3, Fence, Keys, ResourceStore } from '@helios/store';
+
+/** What every control-plane controller is built from. */
+export interface ControllerDeps {
+  client: Etcd3;
+  keys: Keys;
+  store: ResourceStore;
+  /** The current leader's fence; throws when this process does not lead. Every write carries it. */
+  fence: () => Fence;
+  metrics: ControllerMetrics;
+  logger: Logger;
+  clock?: Clock;
+}

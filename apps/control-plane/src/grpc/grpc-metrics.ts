@@ -1,0 +1,78 @@
+import { status, type handleServerStreamingCall, type handleUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
+import type { Logger } from '@helios/config';
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { toStatus } from '../operator/api-error';
+import { LOGGER, METRICS_REGISTRY } from '../tokens';
+
+/**
+ * Wraps gRPC handlers with the request metrics and the error-to-status mapping:
+ * `helios_grpc_requests_total{method,code}` and `helios_grpc_request_duration_seconds{method}`.
+ */
+@Injectable()
+export class GrpcMetrics {
+  private readonly requests: Counter<'method' | 'code'>;
+  private readonly duration: Histogram<'method'>;
+
+  constructor(
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.requests = new Counter({ name: 'helios_grpc_requests_total', help: 'gRPC requests by method and status code.', labelNames: ['method', 'code'], registers: [registry] });
+    this.duration = new Histogram({
+      name: 'helios_grpc_request_duration_seconds',
+      help: 'gRPC request duration by method (for Watch: how long the stream stayed open).',
+      labelNames: ['method'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    });
+  }
+
+  /** A unary handler from an async function; a thrown error becomes its gRPC status. */
+  unary<Req, Res>(method: string, handler: (request: Req) => Promise<Res>): handleUnaryCall<Req, Res> {
+    return (call, callback) => {
+      const stop = this.duration.startTimer({ method });
+      handler(call.request).then(
+        (response) => {
+          this.record(method, status.OK, stop);
+          callback(null, response);
+        },
+        (err: unknown) => {
+          const { code, details } = this.fail(method, err, stop);
+          callback({ code, details });
+        },
+      );
+    };
+  }
+
+  /** A server-streaming handler from an async function that resolves when the stream is over. */
+  serverStream<Req, Res>(method: string, handler: (call: ServerWritableStream<Req, Res>) => Promise<void>): handleServerStreamingCall<Req, Res> {
+    return (call) => {
+      const stop = this.duration.startTimer({ method });
+      handler(call).then(
+        () => {
+          this.record(method, call.cancelled ? status.CANCELLED : status.OK, stop);
+          if (!call.cancelled && !call.writableEnded) call.end();
+        },
+        (err: unknown) => {
+          const { code, details } = this.fail(method, err, stop);
+          // grpc-js turns an 'error' on a server stream into the call's final status.
+          if (!call.cancelled && !call.writableEnded) call.emit('error', { code, details });
+        },
+      );
+    };
+  }
+
+  private fail(method: string, err: unknown, stop: () => void): { code: status; details: string } {
+    const result = toStatus(err);
+    this.record(method, result.code, stop);
+    if (result.code === status.INTERNAL || result.code === status.UNAVAILABLE) this.logger.error({ err, method }, `${method} failed: ${result.details}`);
+    else this.logger.debug({ method, code: status[result.code] }, result.details);
+    return result;
+  }
+
+  private record(method: string, code: status, stop: () => void): void {
+    this.requests.inc({ method, code: status[code] });
+    stop();
+  }
+}

@@ -1,0 +1,91 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { OperatorServiceService, type OperatorServiceServer } from '@helios/api';
+import type { Logger } from '@helios/config';
+import { ReflectionService } from '@grpc/reflection';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { HealthImplementation } from 'grpc-health-check';
+import { DeploymentActions } from '../operator/deployment-actions';
+import { EndpointWatch } from '../operator/endpoint-watch';
+import { OperatorApi } from '../operator/operator-api';
+import type { ControlPlaneConfig } from '../settings';
+import { CONFIG, LOGGER } from '../tokens';
+import { GrpcMetrics } from './grpc-metrics';
+import { operatorPackageDefinition } from './reflection-package';
+
+/** Fully-qualified name of the operator service, as health checks and reflection know it. */
+export const OPERATOR_SERVICE_NAME = 'helios.v1.OperatorService';
+
+// Requests above this are refused by grpc-js before decoding: a resource is at most 256 KiB, so
+// 4 MiB leaves room for any legitimate request and none for a memory attack.
+const MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
+// How long in-flight calls get to finish on shutdown before they are cut off.
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * Hosts the grpc-js server inside Nest: the OperatorService (encoded by the ts-proto code, one
+ * encoding end to end), the standard health service and server reflection.
+ */
+@Injectable()
+export class GrpcServerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly server = new Server({ 'grpc.max_receive_message_length': MAX_RECEIVE_BYTES });
+  private readonly health = new HealthImplementation({ '': 'SERVING', [OPERATOR_SERVICE_NAME]: 'SERVING' });
+  private boundPort = 0;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: ControlPlaneConfig,
+    @Inject(OperatorApi) private readonly api: OperatorApi,
+    @Inject(DeploymentActions) actions: DeploymentActions,
+    @Inject(EndpointWatch) private readonly endpoints: EndpointWatch,
+    @Inject(GrpcMetrics) metrics: GrpcMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    const implementation: OperatorServiceServer = {
+      apply: metrics.unary('Apply', (request) => api.apply(request)),
+      get: metrics.unary('Get', (request) => api.get(request)),
+      list: metrics.unary('List', (request) => api.list(request)),
+      watch: metrics.serverStream('Watch', (call) => api.watch(call)),
+      delete: metrics.unary('Delete', (request) => api.delete(request)),
+      scale: metrics.unary('Scale', (request) => actions.scale(request)),
+      rollout: metrics.unary('Rollout', (request) => actions.rollout(request)),
+      watchEndpoints: metrics.serverStream('WatchEndpoints', (call) => endpoints.watch(call)),
+    };
+    this.server.addService(OperatorServiceService, implementation);
+    this.health.addToServer(this.server);
+    new ReflectionService(operatorPackageDefinition()).addToServer(this.server);
+  }
+
+  /** The port the server listens on (the real one when the setting asked for port 0). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const addr = this.config.grpcAddr;
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(addr, ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(new Error(`binding the gRPC API to ${addr}`, { cause: err })) : resolve(port),
+      );
+    });
+    this.logger.info({ addr, port: this.boundPort }, 'gRPC API listening');
+  }
+
+  /** Stops taking calls: health says NOT_SERVING, open watches end, in-flight calls get a grace period. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.health.setStatus('', 'NOT_SERVING');
+    this.health.setStatus(OPERATOR_SERVICE_NAME, 'NOT_SERVING');
+    this.api.endWatches();
+    this.endpoints.endAll();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.logger.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'gRPC calls still open after the grace period; cutting them off');
+        this.server.forceShutdown();
+        resolve();
+      }, SHUTDOWN_GRACE_MS);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.logger.info('gRPC API stopped');
+  }
+}

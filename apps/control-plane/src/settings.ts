@@ -1,0 +1,23 @@
+import { hostname } from 'node:os';
+import type { Resolved } from '@helios/config';
+
+/** Every setting of the control plane: flag, environment variable, default and one line of doc. */
+export const CONTROL_PLANE_SETTINGS = {
+  etcd: { flag: 'etcd', env: 'HELIOS_ETCD', default: 'http://127.0.0.1:2379', doc: 'etcd client URLs, comma-separated' },
+  grpcAddr: { flag: 'grpc-addr', env: 'HELIOS_GRPC_ADDR', default: '127.0.0.1:50051', doc: 'host:port of the operator gRPC API (port 0 picks a free one)' },
+  metricsAddr: { flag: 'metrics-addr', env: 'HELIOS_METRICS_ADDR', default: '127.0.0.1:9464', doc: 'host:port serving GET /metrics and GET /healthz' },
+  id: { flag: 'id', env: 'HELIOS_ID', default: `${hostname()}-${process.pid}`, doc: 'id of this replica in leader election' },
+  leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, doc: 'TTL in seconds of the leader lease: how soon a standby takes over' },
+  root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root of all Helios keys' },
+};
+
+/** The control plane's resolved settings. */
+export type ControlPlaneConfig = Resolved<typeof CONTROL_PLANE_SETTINGS>;
+
+/** Splits `host:port` (or `[v6]:port`); throws naming the setting when malformed. */
+export function parseHostPort(addr: string, setting: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(addr);
+  const port = Number(match?.[3]);
+  if (!match || port > 65_535) throw new Error(`${setting} must be host:port, got "${addr}"`);
+  return { host: match[1] ?? match[2]!, port };
+}

@@ -1,0 +1,195 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from './clock';
+import { TerminalError, type ReconcileResult } from './controller';
+import { ControllerMetrics } from './controller-metrics';
+import { ControllerRunner } from './controller-runner';
+import type { EventSource } from './event-source';
+
+/** A test event source: emit() calls every listener. */
+class Emitter<E> implements EventSource<E> {
+  readonly listeners = new Set<(event: E) => void>();
+  on(listener: (event: E) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: E): void {
+    for (const l of this.listeners) l(event);
+  }
+}
+
+/** Polls until the condition holds, failing after a bound instead of sleeping a fixed time. */
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** A promise resolved from outside, to hold a reconcile open. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+const noJitter = { baseMs: 100, maxMs: 10_000, jitter: 0 };
+
+async function metricValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
+  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+  const value = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
+  return value?.value ?? 0;
+}
+
+describe('ControllerRunner', () => {
+  it('maps events to keys and reconciles each', async () => {
+    const source = new Emitter<{ cell: string; extra?: string[] }>();
+    const seen: string[] = [];
+    const runner = new ControllerRunner({ name: 't', reconcile: async (key) => void seen.push(key) });
+    runner.watch(source, (e) => (e.extra ? [e.cell, ...e.extra] : e.cell));
+    runner.watch(source, () => undefined);
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    source.emit({ cell: 'a' });
+    source.emit({ cell: 'b', extra: ['c'] });
+    runner.enqueue('d');
+    await waitFor(() => seen.length === 4, 'four reconciles');
+    abort.abort();
+    await running;
+    expect(seen.sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(source.listeners.size).toBe(0);
+  });
+
+  it('coalesces events for a key in process into one more reconcile, never two at once', async () => {
+    const source = new Emitter<string>();
+    let active = 0;
+    let maxActive = 0;
+    let calls = 0;
+    const first = gate();
+    const runner = new ControllerRunner({
+      name: 't',
+      workers: 4,
+      reconcile: async () => {
+        calls++;
+        active++;
+        maxActive = Math.max(maxActive, active);
+        if (calls === 1) await first.opened;
+        active--;
+      },
+    });
+    runner.watch(source, (key) => key);
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    source.emit('a');
+    await waitFor(() => calls === 1, 'first reconcile');
+    for (let i = 0; i < 10; i++) source.emit('a');
+    first.open();
+    await waitFor(() => calls === 2 && active === 0, 'second reconcile');
+    abort.abort();
+    await running;
+    expect(calls).toBe(2);
+    expect(maxActive).toBe(1);
+  });
+
+  it('retries a failing key with backoff, then counts the success', async () => {
+    const clock = new ManualClock();
+    const registry = new Registry();
+    const metrics = new ControllerMetrics(registry);
+    let calls = 0;
+    const runner = new ControllerRunner({
+      name: 'flaky',
+      clock,
+      backoff: noJitter,
+      metrics,
+      reconcile: async () => {
+        calls++;
+        if (calls <= 2) throw new Error('etcd unavailable');
+      },
+    });
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    runner.enqueue('k');
+    await waitFor(() => calls === 1 && clock.pending === 1, 'first failure');
+    clock.advance(99);
+    expect(calls).toBe(1);
+    clock.advance(1);
+    await waitFor(() => calls === 2 && clock.pending === 1, 'second failure');
+    clock.advance(199);
+    expect(calls).toBe(2);
+    clock.advance(1);
+    await waitFor(() => calls === 3, 'success');
+    await waitFor(() => runner.queue.numRequeues('k') === 0, 'forget after success');
+    abort.abort();
+    await running;
+    expect(await metricValue(registry, 'helios_controller_reconcile_total', { controller: 'flaky', result: 'error' })).toBe(2);
+    expect(await metricValue(registry, 'helios_controller_reconcile_total', { controller: 'flaky', result: 'success' })).toBe(1);
+    expect(await metricValue(registry, 'helios_controller_reconcile_errors_total', { controller: 'flaky' })).toBe(2);
+    expect(await metricValue(registry, 'helios_controller_running', { controller: 'flaky' })).toBe(0);
+  });
+
+  it('does not retry a terminal error', async () => {
+    const clock = new ManualClock();
+    let calls = 0;
+    const runner = new ControllerRunner({
+      name: 't',
+      clock,
+      reconcile: async () => {
+        calls++;
+        throw new TerminalError('cell uses unknown provider');
+      },
+    });
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    runner.enqueue('k');
+    await waitFor(() => calls === 1, 'reconcile');
+    clock.advance(3_600_000);
+    abort.abort();
+    await running;
+    expect(calls).toBe(1);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('requeues after the delay a reconcile asks for', async () => {
+    const clock = new ManualClock();
+    const results: (ReconcileResult | void)[] = [{ requeueAfter: 5_000 }, undefined];
+    let calls = 0;
+    const runner = new ControllerRunner({ name: 't', clock, reconcile: async () => results[calls++] });
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    runner.enqueue('k');
+    await waitFor(() => calls === 1 && clock.pending === 1, 'first reconcile');
+    clock.advance(4_999);
+    expect(calls).toBe(1);
+    clock.advance(1);
+    await waitFor(() => calls === 2, 'requeued reconcile');
+    abort.abort();
+    await running;
+    expect(clock.pending).toBe(0);
+  });
+
+  it('waits for the reconcile in flight when stopped, and runs only once', async () => {
+    const hold = gate();
+    let finished = false;
+    const runner = new ControllerRunner({
+      name: 't',
+      reconcile: async () => {
+        await hold.opened;
+        finished = true;
+      },
+    });
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    runner.enqueue('k');
+    await waitFor(() => runner.queue.length === 0, 'reconcile to start');
+    abort.abort();
+    let stopped = false;
+    void running.then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    hold.open();
+    await running;
+    expect(finished).toBe(true);
+    await expect(runner.run(new AbortController().signal)).rejects.toThrow('a runner runs once');
+  });
+});
