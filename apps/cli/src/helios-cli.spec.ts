@@ -84,10 +84,12 @@ afterAll(async () => {
 beforeEach(() => server.reset());
 
 describe('helios apply', () => {
-  it('sends every document of a file in order and prints what happened to each', async () => {
+  it('has the server validate every document, then sends them in order and prints what happened to each', async () => {
     const result = await runCli(['apply', '-f', file('fleet.yaml', MANIFEST)], { env });
     expect(result).toEqual({ code: 0, stdout: 'cell/us-east created\nnodepool/gpu-a created\n', stderr: '' });
     expect(server.calls).toEqual([
+      { method: 'apply', request: { resource: CELL, dryRun: true } },
+      { method: 'apply', request: { resource: POOL, dryRun: true } },
       { method: 'apply', request: { resource: CELL, dryRun: false } },
       { method: 'apply', request: { resource: POOL, dryRun: false } },
     ]);
@@ -112,7 +114,7 @@ describe('helios apply', () => {
     const pool = file('pool.yaml', MANIFEST.split('---\n')[1]!);
     const result = await runCli(['apply', '-f', '-', '-f', pool], { env, input: json });
     expect(result).toEqual({ code: 0, stdout: 'cell/us-east created\nnodepool/gpu-a created\n', stderr: '' });
-    expect(server.calls.map((c) => c.method === 'apply' && c.request.resource)).toEqual([CELL, POOL]);
+    expect(server.calls.map((c) => c.method === 'apply' && c.request.resource)).toEqual([CELL, POOL, CELL, POOL]);
   });
 
   it.each([
@@ -135,7 +137,7 @@ describe('helios apply', () => {
     writeFileSync(join(manifests, 'README.md'), '# not a manifest');
     const result = await runCli(['apply', '-f', manifests], { env });
     expect(result).toEqual({ code: 0, stdout: 'cell/us-east created\nnodepool/gpu-a created\n', stderr: '' });
-    expect(server.calls.map((c) => c.method === 'apply' && c.request.resource)).toEqual([CELL, POOL]);
+    expect(server.calls.map((c) => c.method === 'apply' && c.request.resource)).toEqual([CELL, POOL, CELL, POOL]);
   });
 
   it('sends nothing when a later file is bad', async () => {
@@ -146,9 +148,10 @@ describe('helios apply', () => {
     expect(server.calls).toEqual([]);
   });
 
-  it("prints the server's refusal as it sent it and stops there", async () => {
+  it("prints the server's refusal as it sent it and writes nothing, even for the valid documents", async () => {
     const result = await runCli(['apply', '-f', file('fleet.yaml', MANIFEST.replace('max: 4', 'max: 0'))], { env });
-    expect(result).toEqual({ code: 1, stdout: 'cell/us-east created\n', stderr: 'error: NodePool "gpu-a": spec.min: must be <= spec.max\n' });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'error: NodePool "gpu-a": spec.min: must be <= spec.max\n' });
+    expect(server.calls.map((c) => c.method === 'apply' && c.request.dryRun)).toEqual([true, true]);
   });
 
   it('is a usage error without -f, and a plain error for a missing file', async () => {
