@@ -4,7 +4,7 @@
  * applied, and a note of what to try. Ctrl-C stops everything it started.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
@@ -94,6 +94,7 @@ async function main(): Promise<void> {
   try {
     const etcdDir = join(stateDir, 'etcd');
     if (!config.keepState) rmSync(etcdDir, { recursive: true, force: true });
+    mkdirSync(logs, { recursive: true });
     const etcdPort = (await portFree(`127.0.0.1:${config.etcdPort}`)) ? config.etcdPort : await freePort();
     etcd = await startEtcd({ dataDir: etcdDir, clientPort: etcdPort, logFile: join(logs, 'etcd.log') });
     say(`etcd          ${etcd.endpoint} (data ${etcdDir})`);
