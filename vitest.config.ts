@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 // One source for import aliases: the paths in tsconfig.json.
 const paths: Record<string, string[]> = JSON.parse(readFileSync(resolve(__dirname, 'tsconfig.json'), 'utf8')).compilerOptions.paths;
-const alias = Object.fromEntries(Object.entries(paths).map(([name, [target]]) => [name, resolve(__dirname, target)]));
+// Exact matches, so `@helios/scheduling` does not also capture `@helios/scheduling/testing`.
+const alias = Object.entries(paths).map(([name, [target]]) => ({ find: new RegExp(`^${name.replace(/[/.]/g, '\\$&')}$`), replacement: resolve(__dirname, target!) }));
 
 export default defineConfig({
   resolve: { alias },

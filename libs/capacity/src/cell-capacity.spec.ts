@@ -2,7 +2,7 @@ import { ReplicaPhase, Tier } from '@helios/api';
 import { GpuHoldings } from '@helios/scheduling';
 import { describe, expect, it } from 'vitest';
 import { CellCapacity } from './cell-capacity';
-import { node, pool, replica } from './testing/fixtures';
+import { node, pool, replica } from '@helios/scheduling/testing';
 
 const R = Tier.TIER_RESERVED;
 const OD = Tier.TIER_ON_DEMAND;

@@ -2,8 +2,8 @@ import { NodePhase, ReplicaPhase, Tier, type Node, type NodePool, type Replica }
 import { bindReplicas, isServing } from '@helios/scheduling';
 import { describe, expect, it } from 'vitest';
 import { planCapacity, type CapacityInput, type CapacityPlan } from './plan-capacity';
-import { deployment, node, pool, replica } from './testing/fixtures';
-import { SeededRandom } from './testing/random';
+import { deployment, node, pool, replica } from '@helios/scheduling/testing';
+import { SeededRandom } from '@helios/scheduling/testing';
 
 const TIERS = [Tier.TIER_RESERVED, Tier.TIER_ON_DEMAND, Tier.TIER_PREEMPTIBLE];
 const NOW = new Date('2025-01-01T12:00:00Z');

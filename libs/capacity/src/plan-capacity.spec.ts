@@ -1,7 +1,7 @@
 import { NodePhase, ReplicaPhase, Tier, type Replica } from '@helios/api';
 import { describe, expect, it } from 'vitest';
 import { planCapacity, type CapacityInput, type CapacityPlan } from './plan-capacity';
-import { deployment, node, pool, replica } from './testing/fixtures';
+import { deployment, node, pool, replica } from '@helios/scheduling/testing';
 
 const R = Tier.TIER_RESERVED;
 const OD = Tier.TIER_ON_DEMAND;

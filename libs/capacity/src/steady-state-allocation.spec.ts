@@ -1,9 +1,9 @@
 import { SpreadPolicy, Tier } from '@helios/api';
 import { removalOrder } from '@helios/scheduling';
 import { describe, expect, it } from 'vitest';
-import { cell, deployment, pool } from './testing/fixtures';
+import { cell, deployment, pool } from '@helios/scheduling/testing';
 import { FleetSimulation } from './testing/fleet-simulation';
-import { SeededRandom } from './testing/random';
+import { SeededRandom } from '@helios/scheduling/testing';
 
 const R = Tier.TIER_RESERVED;
 const OD = Tier.TIER_ON_DEMAND;

@@ -7,7 +7,7 @@ import { KeyInformer, type KeyEvent } from './key-informer';
 import { Keys } from './keys';
 import { ResourceStore } from './resource-store';
 import { TcpProxy } from './tcp-proxy';
-import { waitUntil } from './wait-until';
+import { waitFor as waitUntil } from '@helios/launcher';
 
 const endpoint = inject('etcdEndpoint');
 const writer = connectEtcd(endpoint);

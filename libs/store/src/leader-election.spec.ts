@@ -7,7 +7,7 @@ import { Keys } from './keys';
 import { LeaderElection } from './leader-election';
 import { LeasePool } from './lease-pool';
 import { ResourceStore } from './resource-store';
-import { waitUntil } from './wait-until';
+import { waitFor as waitUntil } from '@helios/launcher';
 
 const client = connectEtcd(inject('etcdEndpoint'));
 afterAll(() => client.close());

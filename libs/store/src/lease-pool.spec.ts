@@ -4,7 +4,7 @@ import { connectEtcd } from './connect';
 import { LeasePool, type Lease } from './lease-pool';
 import { readPrefix } from './prefix-range';
 import { TcpProxy } from './tcp-proxy';
-import { waitUntil } from './wait-until';
+import { waitFor as waitUntil } from '@helios/launcher';
 
 const endpoint = inject('etcdEndpoint');
 const client = connectEtcd(endpoint);

@@ -2,8 +2,8 @@ import { NodePhase, ReplicaPhase, type Cell, type Deployment, type Node, type No
 import { bindReplicas, isSchedulable, placeReplicas } from '@helios/scheduling';
 import type { CapacityOptions } from '../capacity-options';
 import { planCapacity } from '../plan-capacity';
-import { node, replica } from './fixtures';
-import type { SeededRandom } from './random';
+import { node, replica } from '@helios/scheduling/testing';
+import type { SeededRandom } from '@helios/scheduling/testing';
 
 /**
  * The control loop of a fleet in memory: cell placement, the capacity planner, a cloud that makes
