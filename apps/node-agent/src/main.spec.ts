@@ -1,5 +1,5 @@
-import { NodePhase } from '@helios/api';
-import { launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { NodePhase, Replica, ReplicaPhase } from '@helios/api';
+import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -18,19 +18,22 @@ describe('apps/node-agent as a process', () => {
     client.close();
   });
 
+  const launchAgent = (root: string, node: string, logFile: string, extra: string[] = []) =>
+    launchComponent({
+      name: 'node-agent',
+      entry: 'apps/node-agent/src/main.ts',
+      args: ['--etcd', inject('etcdEndpoint'), '--cell', 'c1', '--pool', 'l4', '--node', node, '--tier', 'preemptible', '--gpu-type', 'l4', '--gpus', '2', '--root', root, ...extra],
+      // A PATH without nvidia-smi keeps the inventory simulated on any machine.
+      env: { HELIOS_NODE_LEASE_TTL: '5', HELIOS_LOG_FORMAT: 'json', PATH: '/nonexistent' },
+      logFile,
+    });
+
   it('registers its Node Ready, and on SIGTERM revokes its lease and exits 0', async () => {
     const root = `/t/${randomUUID()}/helios/v1`;
     const keys = new Keys(root);
     const store = new ResourceStore(client, keys);
     const logFile = join(mkdtempSync(join(tmpdir(), 'helios-node-agent-')), 'node-agent.log');
-    proc = launchComponent({
-      name: 'node-agent',
-      entry: 'apps/node-agent/src/main.ts',
-      args: ['--etcd', inject('etcdEndpoint'), '--cell', 'c1', '--pool', 'l4', '--node', 'proc-node', '--tier', 'preemptible', '--gpu-type', 'l4', '--gpus', '2', '--root', root],
-      // A PATH without nvidia-smi keeps the inventory simulated on any machine.
-      env: { HELIOS_NODE_LEASE_TTL: '5', HELIOS_LOG_FORMAT: 'json', PATH: '/nonexistent' },
-      logFile,
-    });
+    proc = launchAgent(root, 'proc-node', logFile);
     const heartbeat = Buffer.from(keys.heartbeat('c1', 'proc-node'));
     const node = await waitFor(
       `the node Ready (log: ${logFile})`,
@@ -47,5 +50,43 @@ describe('apps/node-agent as a process', () => {
     // Checked right after exit, well inside the 5 s TTL: the key went with the revoke, not an expiry.
     expect((await client.kv.range({ key: heartbeat })).kvs).toHaveLength(0);
     expect(readFileSync(logFile, 'utf8')).toContain('lease revoked');
+  });
+
+  it('runs a replica bound to its node as a child process, and stops it when it exits', async () => {
+    const root = `/t/${randomUUID()}/helios/v1`;
+    const store = new ResourceStore(client, new Keys(root));
+    const logFile = join(mkdtempSync(join(tmpdir(), 'helios-node-agent-')), 'node-agent.log');
+    // Replicas (the model server) listen on loopback: so is the address the node reports.
+    proc = launchAgent(root, 'gpu-host', logFile, ['--address', '127.0.0.1']);
+    await waitFor(`the node Ready (log: ${logFile})`, async () => (await store.get('node', 'gpu-host', 'c1'))?.status?.phase === NodePhase.NODE_PHASE_READY, 30_000);
+    await store.create(
+      'replica',
+      Replica.fromPartial({
+        metadata: { name: 'chat-1', uid: randomUUID() },
+        spec: {
+          deployment: 'chat',
+          revision: 1,
+          cell: 'c1',
+          node: 'gpu-host',
+          gpuIndices: [1],
+          template: {
+            command: [process.execPath, '--require', require.resolve('tsx/cjs'), 'apps/model-server/src/main.ts', '--version', 'v5'],
+            readinessProbe: { path: '/healthz', periodSeconds: 1 },
+            env: { TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tsconfig.json') },
+          },
+        },
+        status: { phase: ReplicaPhase.REPLICA_PHASE_BOUND },
+      }),
+    );
+    const ready = await waitFor(`the replica Ready (log: ${logFile})`, async () => {
+      const r = await store.get('replica', 'chat-1', 'chat');
+      return r?.status?.phase === ReplicaPhase.REPLICA_PHASE_READY ? r : undefined;
+    }, 30_000);
+    expect(ready.status?.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+    const url = `http://${ready.status!.endpoint}`;
+    expect(await (await fetch(`${url}/v1/infer?input=q`)).json()).toEqual({ version: 'v5', replica: 'chat-1', output: 'v5:q' });
+
+    expect(await proc.stop('SIGTERM')).toBe(0);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });

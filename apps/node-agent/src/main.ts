@@ -1,5 +1,6 @@
 import { createLogger, describeSettings, loadConfig } from '@helios/config';
 import { NodeAgent } from '@helios/node-agent';
+import { ProcessRuntime } from '@helios/replica-runtime';
 import { Keys, LeasePool, connectEtcd } from '@helios/store';
 import { hostname, networkInterfaces } from 'node:os';
 import { parseTierFlag } from './tier-flag';
@@ -16,19 +17,26 @@ const SETTINGS = {
   zone: { flag: 'zone', env: 'HELIOS_ZONE', default: '', doc: 'zone of the host' },
   address: { flag: 'address', env: 'HELIOS_NODE_ADDRESS', default: '', doc: 'address replicas are reached at (default: first non-loopback IPv4)' },
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, doc: 'heartbeat lease TTL in seconds' },
+  runtime: { flag: 'runtime', env: 'HELIOS_NODE_RUNTIME', default: 'process', doc: "replica runtime: process (runs the template's command) or none" },
+  replicaCwd: { flag: 'replica-cwd', env: 'HELIOS_REPLICA_CWD', default: '', doc: 'working directory of replica processes (default: the current one)' },
+  replicaLogs: { flag: 'replica-logs', env: 'HELIOS_REPLICA_LOG_DIR', default: '', doc: 'directory for replica stdout/stderr, one file per replica (default: discarded)' },
+  drainSeconds: { flag: 'drain-seconds', env: 'HELIOS_DRAIN_SECONDS', default: 3, doc: "drain before SIGTERM when a deployment's strategy sets none" },
+  graceSeconds: { flag: 'termination-grace-seconds', env: 'HELIOS_TERMINATION_GRACE_SECONDS', default: 10, doc: "SIGTERM-to-SIGKILL grace when a deployment's strategy sets none" },
   root: { flag: 'root', env: 'HELIOS_ROOT', default: '/helios/v1', doc: 'etcd key root' },
   help: { flag: 'help', env: 'HELIOS_HELP', default: false, doc: 'print this help' },
 };
 
-/** Composition root of the node agent: one host, one lease, one heartbeat. */
+/** Composition root of the node agent: one host, one lease, one heartbeat, the replicas bound to it. */
 async function main(): Promise<void> {
   const config = readConfig();
   const log = createLogger('node-agent');
 
   const client = connectEtcd(config.etcd);
   const leases = new LeasePool(client, { streams: 1, onError: (err) => log.warn({ err }, 'lease keep-alive problem (recovering)') });
+  const runtime =
+    config.runtime === 'process' ? new ProcessRuntime({ cwd: config.replicaCwd || undefined, logDir: config.replicaLogs || undefined, logger: log.child({ runtime: 'process' }) }) : undefined;
   const agent = new NodeAgent(
-    { client, keys: new Keys(config.root), leases, logger: log },
+    { client, keys: new Keys(config.root), leases, logger: log, runtime },
     {
       cell: config.cell,
       pool: config.pool,
@@ -41,6 +49,8 @@ async function main(): Promise<void> {
       address: config.address || hostAddress(),
       leaseTtl: config.leaseTtl,
       inventory: { source: 'detect' },
+      drainSeconds: config.drainSeconds,
+      terminationGraceSeconds: config.graceSeconds,
     },
   );
 
@@ -50,6 +60,7 @@ async function main(): Promise<void> {
     exiting = true;
     log.info({ signal }, 'shutting down');
     await agent.stop();
+    await runtime?.close(1_000);
     leases.close();
     client.close();
     process.exit(0);
@@ -79,6 +90,7 @@ function readConfig() {
     if (!config.cell) throw new Error('--cell is required');
     if (!config.pool) throw new Error('--pool is required');
     parseTierFlag(config.tier);
+    if (config.runtime !== 'process' && config.runtime !== 'none') throw new Error(`--runtime must be process or none, got "${config.runtime}"`);
     return config;
   } catch (err) {
     process.stderr.write(`node-agent: ${(err as Error).message}\n`);

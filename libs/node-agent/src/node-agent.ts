@@ -1,9 +1,12 @@
 import { Node, NodePhase, type Gpu, type Tier } from '@helios/api';
 import { createLogger, type Logger } from '@helios/config';
+import type { ReplicaRuntime } from '@helios/replica-runtime';
 import { isAlreadyExists, isNotFound, ResourceStore, type Keys, type Lease, type LeasePool } from '@helios/store';
 import type { Etcd3 } from 'etcd3';
 import { randomUUID } from 'node:crypto';
 import { readGpuInventory, type GpuInventory, type GpuInventoryOption } from './gpu-inventory';
+import { ReplicaBindings } from './replica-bindings';
+import { ReplicaSupervisor } from './replica-supervisor';
 
 /** Labels every Node carries, so selectors need not decode specs. */
 export const POOL_LABEL = 'helios.io/pool';
@@ -26,6 +29,10 @@ export interface NodeAgentOptions {
   leaseTtl?: number;
   /** Where the GPU list comes from; default simulated. */
   inventory?: GpuInventoryOption;
+  /** Drain before SIGTERM of a retired replica whose deployment strategy leaves it at 0; default 3 s. */
+  drainSeconds?: number;
+  /** SIGTERM-to-SIGKILL grace of a retired replica whose strategy leaves it at 0; default 10 s. */
+  terminationGraceSeconds?: number;
 }
 
 /** What a node agent talks to; one client, store and lease pool serve thousands of agents. */
@@ -36,6 +43,16 @@ export interface NodeAgentDeps {
   /** Built from client and keys when omitted. */
   store?: ResourceStore;
   logger?: Logger;
+  /**
+   * Runs the replicas bound to this node. Without one the agent runs none (a simulated node
+   * that only heartbeats and reports GPUs).
+   */
+  runtime?: ReplicaRuntime;
+  /**
+   * The replica index shared by the agents of this process (one watch for all). When omitted
+   * and a runtime is given, the agent builds its own, and stops it when it stops.
+   */
+  bindings?: ReplicaBindings;
 }
 
 // Re-registration back-off after a lost lease: 250 ms doubling to 5 s, so a restarted etcd is
@@ -65,6 +82,8 @@ export class NodeAgent {
   private stopping: Promise<void> | undefined;
   private stopped = false;
   private retryTimer: { timer: NodeJS.Timeout; wake: () => void } | undefined;
+  private supervisor: ReplicaSupervisor | undefined;
+  private ownBindings: ReplicaBindings | undefined;
 
   constructor(
     private readonly deps: NodeAgentDeps,
@@ -90,9 +109,15 @@ export class NodeAgent {
     return this.inventory?.gpus ?? [];
   }
 
+  /** Replicas this agent runs or is stopping now (0 without a runtime). */
+  get replicas(): number {
+    return this.supervisor?.size ?? 0;
+  }
+
   /**
    * Reads the GPU inventory, grants a lease, puts the heartbeat on it and registers the Node as
-   * Ready. Resolves once registered; rejects (and holds no lease) when any step fails.
+   * Ready, then (with a runtime) starts running the replicas bound to it. Resolves once
+   * registered; rejects (and holds no lease) when any step fails.
    */
   start(): Promise<void> {
     this.starting ??= this.startOnce();
@@ -100,8 +125,10 @@ export class NodeAgent {
   }
 
   /**
-   * Revokes the lease, so the heartbeat vanishes at once instead of a TTL later. The Node object
-   * is left as it is: an agent stopping is not the host going away (it may be an agent upgrade),
+   * Stops the replicas it runs (SIGTERM, a short grace, SIGKILL: child processes must not
+   * outlive their supervisor, which could not stop them later, and a simulated node that is
+   * terminated takes its replicas with it), then revokes the lease, so the heartbeat vanishes
+   * at once instead of a TTL later. The Node object is left as it is: an agent stopping is not the host going away (it may be an agent upgrade),
    * the lifecycle controller turns a vanished heartbeat into NotReady, and the cell agent, which
    * knows when the instance is really gone, removes the Node.
    */
@@ -115,6 +142,31 @@ export class NodeAgent {
     this.log.debug({ source: this.inventory.source, gpus: this.inventory.gpus.length }, 'gpu inventory read');
     await this.register();
     this.log.info({ lease: this.lease?.id, gpus: this.gpus.length }, 'node registered');
+    if (this.deps.runtime && !this.stopped) await this.superviseReplicas(this.deps.runtime);
+  }
+
+  private async superviseReplicas(runtime: ReplicaRuntime): Promise<void> {
+    const o = this.options;
+    let bindings = this.deps.bindings;
+    if (!bindings) bindings = this.ownBindings = new ReplicaBindings(this.deps.client, this.deps.keys, { logger: this.log });
+    const supervisor = new ReplicaSupervisor(
+      { store: this.store, bindings, runtime, logger: this.log },
+      { cell: o.cell, node: o.nodeName, address: o.address ?? '127.0.0.1', drainSeconds: o.drainSeconds, terminationGraceSeconds: o.terminationGraceSeconds },
+    );
+    this.supervisor = supervisor;
+    try {
+      await supervisor.start();
+    } catch (err) {
+      // Leave nothing behind: no supervisor, no watch, no lease (start() promises as much).
+      this.supervisor = undefined;
+      await supervisor.stop().catch(() => undefined);
+      await this.ownBindings?.stop().catch(() => undefined);
+      this.ownBindings = undefined;
+      const lease = this.lease;
+      this.lease = undefined;
+      if (lease) await revokeQuietly(lease);
+      throw new Error(`following the replicas bound to node ${o.nodeName}`, { cause: err });
+    }
   }
 
   private async stopOnce(): Promise<void> {
@@ -122,6 +174,8 @@ export class NodeAgent {
     this.retryTimer?.wake();
     await this.starting?.catch(() => undefined);
     await this.recovering?.catch(() => undefined);
+    await this.supervisor?.stop().catch((err: unknown) => this.log.error({ err }, 'stopping the replicas failed'));
+    await this.ownBindings?.stop().catch(() => undefined);
     const lease = this.lease;
     this.lease = undefined;
     if (!lease) return;

@@ -1,0 +1,82 @@
+import { createLogger, type Logger } from '@helios/config';
+import type { ResourceStore } from '@helios/store';
+import { markNodePreempted } from './mark-preempted';
+import type { PreemptionSource } from './preemption-source';
+
+/** Which node a PreemptionWatcher watches for, and how often it asks. */
+export interface PreemptionWatcherOptions {
+  cell: string;
+  node: string;
+  /** Poll period; default 5 s (AWS asks for every 5 s against a 2-minute notice; GCE gives 30 s). */
+  pollMs?: number;
+}
+
+/** What a PreemptionWatcher talks to. */
+export interface PreemptionWatcherDeps {
+  store: ResourceStore;
+  source: PreemptionSource;
+  logger?: Logger;
+  /** Clock for the transition time written; default the wall clock. */
+  now?: () => Date;
+}
+
+/**
+ * Polls the cloud's preemption notice for one node and, once one appears, marks the Node Draining
+ * with its preemptionTime (see markNodePreempted). Keeps polling after a failed read or write
+ * (metadata services blip); stops by itself once the mark is written, since a notice is never
+ * withdrawn.
+ */
+export class PreemptionWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private polling: Promise<void> | undefined;
+  private readonly log: Logger;
+  /** The notice seen, once there is one. */
+  notice: { deadline: Date } | undefined;
+
+  constructor(
+    private readonly deps: PreemptionWatcherDeps,
+    private readonly options: PreemptionWatcherOptions,
+  ) {
+    this.log = (deps.logger ?? createLogger('preemption-watcher')).child({ cell: options.cell, node: options.node });
+  }
+
+  /** Starts polling at once. */
+  start(): void {
+    if (this.timer || this.stopped) return;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for a poll in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.polling;
+  }
+
+  /** One poll: reads the notice and, when there is one, marks the node. Resolves true once marked. */
+  async pollOnce(): Promise<boolean> {
+    const { cell, node } = this.options;
+    const notice = await this.deps.source.preemptionNotice(node);
+    if (!notice) return false;
+    if (!this.notice) this.log.warn({ deadline: notice.deadline.toISOString(), instance: notice.instanceId }, 'preemption notice: draining the node');
+    this.notice = { deadline: notice.deadline };
+    await markNodePreempted(this.deps.store, cell, node, notice.deadline, this.deps.now?.() ?? new Date());
+    return true;
+  }
+
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => {
+      this.polling = this.pollOnce().then(
+        (marked) => {
+          if (!marked && !this.stopped) this.schedule(this.options.pollMs ?? 5_000);
+        },
+        (err: unknown) => {
+          this.log.warn({ err }, 'reading or recording the preemption notice failed; trying again');
+          if (!this.stopped) this.schedule(this.options.pollMs ?? 5_000);
+        },
+      );
+    }, ms);
+    this.timer.unref();
+  }
+}
