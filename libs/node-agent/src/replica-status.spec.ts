@@ -29,10 +29,10 @@ describe('replicaStatusFor', () => {
       want: { phase: ReplicaPhase.REPLICA_PHASE_STARTING, endpoint: '', restarts: 0, reason: 'Starting', message: '', readyTime: undefined },
     },
     {
-      name: 'a crash is FAILED with why, and clears readyTime',
+      name: 'a crash is STARTING (restart pending, not FAILED) with why, and clears readyTime',
       run: run({ phase: 'backoff', restarts: 2, reason: 'Crashed', message: 'exited with code 1; restarting in 4 s' }),
       previous: status({ phase: ReplicaPhase.REPLICA_PHASE_READY, readyTime: EARLIER }),
-      want: { phase: ReplicaPhase.REPLICA_PHASE_FAILED, endpoint: '10.0.0.5:20417', restarts: 2, reason: 'Crashed', message: 'exited with code 1; restarting in 4 s', readyTime: undefined },
+      want: { phase: ReplicaPhase.REPLICA_PHASE_STARTING, endpoint: '10.0.0.5:20417', restarts: 2, reason: 'Crashed', message: 'exited with code 1; restarting in 4 s', readyTime: undefined },
     },
     {
       name: 'failing readiness after being ready goes back to STARTING',

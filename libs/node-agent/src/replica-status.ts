@@ -10,14 +10,18 @@ export function isBoundTo(replica: Replica | undefined, cell: string, node: stri
  * How a run's phase shows in the Replica:
  * - starting -> STARTING (running, not passing readiness: starting, or no longer ready);
  * - ready -> READY (the only phase that puts it in the endpoint set);
- * - backoff -> FAILED (the process exited; the node agent restarts it, restarts counts it);
+ * - backoff -> STARTING with reason Crashed (the process exited; the node agent restarts it and
+ *   counts it in restarts). Not FAILED: FAILED is terminal and makes the deployment controller
+ *   replace the replica, which a crash on a healthy node does not call for (as a crash-looping
+ *   Kubernetes pod stays Running). Repeated crashes of a new revision show as restarts and a
+ *   rollout that stops progressing, which is what triggers an automatic rollback;
  * - stopping -> TERMINATING;
  * - stopped -> FAILED (a run that cannot start at all, e.g. a template without a command).
  */
 const PHASE_OF_RUN: Record<RunPhase, ReplicaPhase> = {
   starting: ReplicaPhase.REPLICA_PHASE_STARTING,
   ready: ReplicaPhase.REPLICA_PHASE_READY,
-  backoff: ReplicaPhase.REPLICA_PHASE_FAILED,
+  backoff: ReplicaPhase.REPLICA_PHASE_STARTING,
   stopping: ReplicaPhase.REPLICA_PHASE_TERMINATING,
   stopped: ReplicaPhase.REPLICA_PHASE_FAILED,
 };

@@ -154,12 +154,12 @@ describe('NodeAgent running the replicas bound to it', () => {
     await waitFor('the agent to forget the run', () => a.replicas === 0, 5_000, 20);
   });
 
-  it('reports a crashing replica FAILED with why, and counts its restarts', async () => {
+  it('reports a crashing replica STARTING with reason Crashed (not FAILED, which is terminal), and counts its restarts', async () => {
     const a = await startAgent();
     const name = (await bind(a.name, [process.execPath, '-e', "console.error('CUDA out of memory'); process.exit(1)"])).metadata!.name;
     const failed = await waitFor(`replica ${name} failed and restarted`, async () => {
       const r = await store.get('replica', name, 'web');
-      return r?.status?.phase === ReplicaPhase.REPLICA_PHASE_FAILED && r.status.restarts >= 2 ? r : undefined;
+      return r?.status?.phase === ReplicaPhase.REPLICA_PHASE_STARTING && r.status.reason === 'Crashed' && r.status.restarts >= 2 ? r : undefined;
     }, 30_000, 50);
     expect(failed.status?.reason).toBe('Crashed');
     expect(failed.status?.message).toContain('exited with code 1 (stderr: CUDA out of memory)');

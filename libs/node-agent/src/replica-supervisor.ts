@@ -41,8 +41,8 @@ interface RunRecord {
 
 /**
  * Runs the replicas bound to one node through a ReplicaRuntime and reports them in their
- * status: STARTING -> READY with the endpoint and readyTime, FAILED after a crash (restarted,
- * counted in restarts). Level-triggered: each replica key is reconciled from the informer's
+ * status: STARTING -> READY with the endpoint and readyTime, back to STARTING with reason Crashed
+ * after a crash (restarted, counted in restarts). Level-triggered: each replica key is reconciled from the informer's
  * current state, on every change of the replica and of its run.
  *
  * The retirement protocol (race-free by construction):
