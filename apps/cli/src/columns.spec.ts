@@ -11,22 +11,37 @@ describe('tableOf', () => {
     const cell = Cell.fromPartial({
       metadata: meta('us-east'),
       spec: { provider: 'aws', region: 'us-east-1', zones: ['a', 'b'] },
-      status: { phase: CellPhase.CELL_PHASE_READY, nodes: 4, readyNodes: 3, agentLive: true, agentId: 'agent-7', gpus: [{ provisioned: 16, allocated: 8 }, { provisioned: 8, allocated: 1 }] },
+      status: {
+        phase: CellPhase.CELL_PHASE_READY,
+        nodes: 4,
+        readyNodes: 3,
+        agentLive: true,
+        agentId: 'agent-7',
+        gpus: [
+          { tier: Tier.TIER_RESERVED, provisioned: 16, allocated: 8 },
+          { tier: Tier.TIER_PREEMPTIBLE, provisioned: 8, allocated: 1 },
+        ],
+      },
     });
     expect(tableOf('cell', [cell], false, NOW)).toEqual({ header: ['NAME', 'PROVIDER', 'REGION', 'PHASE', 'NODES', 'GPUS', 'AGE'], rows: [['us-east', 'aws', 'us-east-1', 'Ready', '3/4', '9/24', '3m']] });
-    expect(tableOf('cell', [cell], true, NOW).header).toEqual(['NAME', 'PROVIDER', 'REGION', 'PHASE', 'NODES', 'GPUS', 'ZONES', 'AGENT', 'AGE']);
-    expect(tableOf('cell', [cell], true, NOW).rows[0]!.slice(6)).toEqual(['a,b', 'agent-7', '3m']);
+    expect(tableOf('cell', [cell], true, NOW).header).toEqual(['NAME', 'PROVIDER', 'REGION', 'PHASE', 'NODES', 'GPUS', 'ZONES', 'AGENT', 'RESERVED', 'PREEMPTIBLE', 'ON-DEMAND', 'AGE']);
+    // -o wide splits the GPUs by tier.
+    expect(tableOf('cell', [cell], true, NOW).rows[0]!.slice(6)).toEqual(['a,b', 'agent-7', '8/16', '1/8', '0/0', '3m']);
   });
 
   it('cells with nothing observed yet', () => {
-    expect(tableOf('cell', [Cell.fromPartial({ metadata: { name: 'c' } })], true, NOW).rows).toEqual([['c', '<none>', '<none>', '<none>', '0/0', '0/0', '<none>', '<none>', '<unknown>']]);
+    expect(tableOf('cell', [Cell.fromPartial({ metadata: { name: 'c' } })], true, NOW).rows).toEqual([['c', '<none>', '<none>', '<none>', '0/0', '0/0', '<none>', '<none>', '0/0', '0/0', '0/0', '<unknown>']]);
   });
 
   it('pools', () => {
-    const pool = NodePool.fromPartial({ metadata: meta('gpu-a'), spec: { cell: 'c', gpuType: 'h100', instanceType: 'p5', gpusPerNode: 8, tier: Tier.TIER_RESERVED, min: 1, max: 3, zone: 'a', reservationId: 'cr-1' }, status: { desired: 2, ready: 1 } });
+    const pool = NodePool.fromPartial({
+      metadata: meta('gpu-a'),
+      spec: { cell: 'c', gpuType: 'h100', instanceType: 'p5', gpusPerNode: 8, tier: Tier.TIER_RESERVED, min: 1, max: 3, zone: 'a', reservationId: 'cr-1' },
+      status: { desired: 2, ready: 1, gpus: [{ tier: Tier.TIER_RESERVED, gpuType: 'h100', provisioned: 8, allocated: 5, free: 2, unhealthy: 1 }] },
+    });
     const wide = tableOf('nodePool', [pool], true, NOW);
-    expect(wide.header).toEqual(['NAME', 'CELL', 'TIER', 'GPU', 'MIN', 'MAX', 'DESIRED', 'READY', 'INSTANCE-TYPE', 'GPUS/NODE', 'ZONE', 'RESERVATION', 'AGE']);
-    expect(wide.rows).toEqual([['gpu-a', 'c', 'Reserved', 'h100', '1', '3', '2', '1', 'p5', '8', 'a', 'cr-1', '3m']]);
+    expect(wide.header).toEqual(['NAME', 'CELL', 'TIER', 'GPU', 'MIN', 'MAX', 'DESIRED', 'READY', 'INSTANCE-TYPE', 'GPUS/NODE', 'ZONE', 'RESERVATION', 'GPUS', 'FREE', 'UNHEALTHY', 'AGE']);
+    expect(wide.rows).toEqual([['gpu-a', 'c', 'Reserved', 'h100', '1', '3', '2', '1', 'p5', '8', 'a', 'cr-1', '5/8', '2', '1', '3m']]);
   });
 
   it.each([

@@ -25,6 +25,12 @@ function gpuUsage(gpus: readonly GpuCapacity[]): string {
   return `${total((g) => g.allocated)}/${total((g) => g.provisioned)}`;
 }
 
+/** Sums one state of GPUs over the status entries. */
+const gpuSum = (gpus: readonly GpuCapacity[], state: 'free' | 'unhealthy'): string => String(gpus.reduce((n, g) => n + g[state], 0));
+
+/** A cell's allocated/provisioned GPUs of one tier, for the per-tier columns of `-o wide`. */
+const tierUsage = (t: Tier, header: string) => ({ header, cell: (c: ResourceTypes['cell']) => gpuUsage((c.status?.gpus ?? []).filter((g) => g.tier === t)) });
+
 const NAME = { header: 'NAME', cell: (r: AnyResource) => metaOf(r).name };
 const AGE = { header: 'AGE', cell: (r: AnyResource, now: number) => age(metaOf(r).createdAt, now) };
 
@@ -47,6 +53,9 @@ export const COLUMNS: { [K in KindName]: KindColumns<K> } = {
     wide: [
       { header: 'ZONES', cell: (c) => list(c.spec?.zones ?? []) },
       { header: 'AGENT', cell: (c) => (c.status?.agentLive ? text(c.status.agentId) : NONE) },
+      tierUsage(Tier.TIER_RESERVED, 'RESERVED'),
+      tierUsage(Tier.TIER_PREEMPTIBLE, 'PREEMPTIBLE'),
+      tierUsage(Tier.TIER_ON_DEMAND, 'ON-DEMAND'),
     ],
   },
   nodePool: {
@@ -66,6 +75,9 @@ export const COLUMNS: { [K in KindName]: KindColumns<K> } = {
       { header: 'GPUS/NODE', cell: (p) => String(p.spec?.gpusPerNode ?? 0) },
       { header: 'ZONE', cell: (p) => text(p.spec?.zone) },
       { header: 'RESERVATION', cell: (p) => text(p.spec?.reservationId) },
+      { header: 'GPUS', cell: (p) => gpuUsage(p.status?.gpus ?? []) },
+      { header: 'FREE', cell: (p) => gpuSum(p.status?.gpus ?? [], 'free') },
+      { header: 'UNHEALTHY', cell: (p) => gpuSum(p.status?.gpus ?? [], 'unhealthy') },
     ],
   },
   node: {

@@ -1,4 +1,4 @@
-import { Cell, Deployment, Kind, Node, NodePhase, NodePool, Replica, ReplicaPhase, Tier, wrap } from '@helios/api';
+import { Cell, Deployment, Kind, Node, NodePhase, NodePool, Replica, ReplicaPhase, RolloutAction, Tier, wrap, DeploymentStatus } from '@helios/api';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -197,8 +197,8 @@ describe('helios get', () => {
   it('adds columns with -o wide', async () => {
     const result = await runCli(['get', 'np', 'gpu-b', '-o', 'wide'], { env });
     expect(result.stdout).toBe([
-      'NAME    CELL      TIER          GPU    MIN   MAX   DESIRED   READY   INSTANCE-TYPE   GPUS/NODE   ZONE     RESERVATION   AGE',
-      'gpu-b   eu-west   Preemptible   a100   0     10    0         0       <none>          0           <none>   <none>        3d',
+      'NAME    CELL      TIER          GPU    MIN   MAX   DESIRED   READY   INSTANCE-TYPE   GPUS/NODE   ZONE     RESERVATION   GPUS   FREE   UNHEALTHY   AGE',
+      'gpu-b   eu-west   Preemptible   a100   0     10    0         0       <none>          0           <none>   <none>        0/0    0      0           3d',
       '',
     ].join('\n'));
   });
@@ -325,6 +325,142 @@ describe('helios delete', () => {
   it('fails on an absent object unless --ignore-not-found', async () => {
     expect(await runCli(['delete', 'deploy', 'ghost'], { env })).toEqual({ code: 1, stdout: '', stderr: 'error: Deployment "ghost" not found\n' });
     expect(await runCli(['delete', 'deploy', 'ghost', '--ignore-not-found'], { env })).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+});
+
+describe('helios scale', () => {
+  it('sets the replicas of a deployment', async () => {
+    seed();
+    server.calls.length = 0;
+    expect(await runCli(['scale', 'deployment/llama', '--replicas', '5'], { env })).toEqual({ code: 0, stdout: 'deployment/llama scaled\n', stderr: '' });
+    expect(server.calls).toEqual([{ method: 'scale', request: { deployment: 'llama', replicas: 5 } }]);
+    expect((await runCli(['get', 'deploy', 'llama', '-o', 'json'], { env })).stdout).toContain('"replicas": 5');
+    expect(await runCli(['scale', 'deploy', 'ghost', '--replicas', '1'], { env })).toEqual({ code: 1, stdout: '', stderr: 'error: Deployment "ghost" not found\n' });
+  });
+
+  it.each([
+    [['scale', 'deployment/llama'], 'error: scale needs --replicas N\n'],
+    [['scale', 'deployment/llama', '--replicas', 'many'], 'error: --replicas "many": expected a whole number >= 0\n'],
+    [['scale', 'pool/gpu-a', '--replicas', '1'], 'error: scale works on deployments, got "pool/gpu-a": give deployment/NAME\n'],
+  ])('%j is a usage error', async (args, stderr) => {
+    expect(await runCli(args, { env })).toEqual({ code: 2, stdout: '', stderr });
+    expect(server.calls).toEqual([]);
+  });
+});
+
+describe('helios rollout', () => {
+  const STATUS = DeploymentStatus.fromPartial({
+    revision: 2,
+    stableRevision: 1,
+    history: [
+      { revision: 1, templateHash: 'a', template: { command: ['model-server', '--version=v1'] }, createdAt: '2025-01-01T00:00:00.000Z' },
+      { revision: 2, templateHash: 'b', template: { command: ['model-server', '--version=v2'] }, createdAt: '2025-01-02T00:00:00.000Z' },
+    ],
+  });
+  /** Puts deployment web: 3 replicas at generation `generation`, the status given. */
+  const web = (status: Partial<DeploymentStatus>, generation = 2) =>
+    server.put(
+      wrap('deployment', Deployment.fromPartial({ metadata: { name: 'web' }, spec: { replicas: 3, template: { command: ['model-server', '--version=v2'] } }, status: { ...STATUS, ...status } })),
+      { generation },
+    );
+
+  it.each([
+    { verb: 'pause', action: RolloutAction.ROLLOUT_ACTION_PAUSE, printed: 'deployment/web paused' },
+    { verb: 'resume', action: RolloutAction.ROLLOUT_ACTION_RESUME, printed: 'deployment/web resumed' },
+    { verb: 'restart', action: RolloutAction.ROLLOUT_ACTION_RESTART, printed: 'deployment/web restarted' },
+  ])('$verb sends the action and says so', async ({ verb, action, printed }) => {
+    web({});
+    expect(await runCli(['rollout', verb, 'deployment/web'], { env })).toEqual({ code: 0, stdout: `${printed}\n`, stderr: '' });
+    expect(server.calls).toEqual([{ method: 'rollout', request: { deployment: 'web', action, toRevision: 0 } }]);
+  });
+
+  it('undoes to the previous or a named revision, and reports a revision that is not recorded', async () => {
+    web({});
+    expect(await runCli(['rollout', 'undo', 'deployment/web'], { env })).toEqual({ code: 0, stdout: 'deployment/web rolled back\n', stderr: '' });
+    expect(await runCli(['rollout', 'undo', 'deploy', 'web', '--to-revision', '2'], { env })).toEqual({ code: 0, stdout: 'deployment/web rolled back to revision 2\n', stderr: '' });
+    expect(server.calls.map((c) => c.method === 'rollout' && c.request.toRevision)).toEqual([0, 2]);
+    expect(await runCli(['rollout', 'undo', 'deployment/web', '--to-revision', '7'], { env })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: Deployment "web": toRevision: revision 7 is not in the rollout history\n',
+    });
+    expect(await runCli(['rollout', 'undo', 'deployment/web', '--to-revision', 'latest'], { env })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: --to-revision "latest": expected a revision number (1, 2, ...)\n',
+    });
+  });
+
+  it('prints the history, and one revision in full', async () => {
+    web({});
+    const history = await runCli(['rollout', 'history', 'deployment/web'], { env });
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/^deployment\/web\nREVISION +STATE +AGE +TEMPLATE\n1 +stable +\S+ +model-server --version=v1\n2 +current +\S+ +model-server --version=v2\n$/);
+    const one = await runCli(['rollout', 'history', 'deployment/web', '--revision', '1'], { env });
+    expect(one.stdout).toBe('deployment/web revision 1\ntemplateHash: a\ncreatedAt: 2025-01-01T00:00:00.000Z\ntemplate:\n  command:\n    - model-server\n    - --version=v1\n');
+    expect(await runCli(['rollout', 'history', 'deployment/web', '--revision', '5'], { env })).toEqual({ code: 1, stdout: '', stderr: 'error: deployment "web" has no revision 5 in its history\n' });
+  });
+
+  it('status follows the rollout until it completes (exit 0)', async () => {
+    web({ observedGeneration: 1 });
+    const run = startCli(['rollout', 'status', 'deployment/web'], { env });
+    await waitFor('the first line and the watch', () => run.stdout.includes('\n') && server.watcherCount === 1);
+    web({ observedGeneration: 2, replicas: 4, updatedReplicas: 1, availableReplicas: 3 });
+    web({ observedGeneration: 2, replicas: 4, updatedReplicas: 1, availableReplicas: 3 });
+    web({ observedGeneration: 2, replicas: 4, updatedReplicas: 3, availableReplicas: 3 });
+    web({ observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 2 });
+    web({ observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+    expect(await run.done).toEqual({
+      code: 0,
+      stdout: [
+        'Waiting for deployment spec update to be observed...',
+        'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...',
+        'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...',
+        'Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...',
+        'deployment "web" successfully rolled out',
+        '',
+      ].join('\n'),
+      stderr: '',
+    });
+  });
+
+  it('status fails (exit 1) when the rollout is rolled back automatically', async () => {
+    web({ observedGeneration: 2, replicas: 4, updatedReplicas: 1, availableReplicas: 3 });
+    const run = startCli(['rollout', 'status', 'deployment/web'], { env });
+    await waitFor('the watch', () => server.watcherCount === 1);
+    const message = 'revision 2 rolled back to the template of revision 1: it made no progress for 10s';
+    web({ observedGeneration: 2, replicas: 4, updatedReplicas: 1, availableReplicas: 3, conditions: [{ type: 'RolledBack', status: 'True', reason: 'ProgressDeadlineExceeded', message, lastTransitionTime: '2025-01-03T00:00:00.000Z' }] }, 3);
+    expect(await run.done).toEqual({
+      code: 1,
+      stdout: 'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n',
+      stderr: `error: deployment "web" rollout failed and was rolled back: ${message}\n`,
+    });
+  });
+
+  it('status ends at once for a rollout already complete, and fails for an unknown deployment', async () => {
+    web({ observedGeneration: 2, replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
+    expect(await runCli(['rollout', 'status', 'deployment/web'], { env })).toEqual({ code: 0, stdout: 'deployment "web" successfully rolled out\n', stderr: '' });
+    expect(await runCli(['rollout', 'status', 'deployment/nope'], { env })).toEqual({ code: 1, stdout: '', stderr: 'error: Deployment "nope" not found\n' });
+  });
+
+  it('status stops waiting on Ctrl-C (exit 130)', async () => {
+    web({ observedGeneration: 1 });
+    const run = startCli(['rollout', 'status', 'deployment/web'], { env });
+    await waitFor('the watch', () => server.watcherCount === 1);
+    run.child.kill('SIGINT');
+    expect(await run.done).toEqual({
+      code: 130,
+      stdout: 'Waiting for deployment spec update to be observed...\n',
+      stderr: 'error: stopped waiting for deployment "web": the rollout goes on\n',
+    });
+  });
+
+  it('lists the replicas of a deployment by label', async () => {
+    server.put(wrap('replica', Replica.fromPartial({ metadata: { name: 'web-2-bcdfg', labels: { deployment: 'web' } }, spec: { deployment: 'web', revision: 2 }, status: { phase: ReplicaPhase.REPLICA_PHASE_PENDING } })));
+    server.put(wrap('replica', Replica.fromPartial({ metadata: { name: 'other-1-bcdfg', labels: { deployment: 'other' } }, spec: { deployment: 'other', revision: 1 } })));
+    const result = await runCli(['get', 'replicas', '-l', 'deployment=web', '-o', 'name'], { env });
+    expect(result).toEqual({ code: 0, stdout: 'replica/web-2-bcdfg\n', stderr: '' });
+    expect(server.calls.at(-1)).toEqual({ method: 'list', request: { kind: Kind.KIND_REPLICA, parent: '', labelSelector: { deployment: 'web' } } });
   });
 });
 

@@ -9,6 +9,10 @@ import {
   type ListRequest,
   type ListResponse,
   type Resource,
+  type RolloutRequest,
+  type RolloutResponse,
+  type ScaleRequest,
+  type ScaleResponse,
   type WatchEvent,
   type WatchRequest,
 } from '@helios/api';
@@ -26,6 +30,10 @@ export interface OperatorApi {
   get(request: GetRequest): Promise<Resource>;
   list(request: ListRequest): Promise<ListResponse>;
   delete(request: DeleteRequest): Promise<DeleteResponse>;
+  /** Sets a deployment's spec.replicas. */
+  scale(request: ScaleRequest): Promise<ScaleResponse>;
+  /** Pauses, resumes, restarts or undoes a deployment's rollout. */
+  rollout(request: RolloutRequest): Promise<RolloutResponse>;
   /** Streams events to `onEvent`; the stream has no deadline, it runs until cancelled. */
   watch(request: WatchRequest, onEvent: (event: WatchEvent) => void): WatchHandle;
   close(): void;
@@ -57,6 +65,8 @@ export function connectOperator(address: string, timeoutMs: number): OperatorApi
     get: (request) => unary<GetRequest, Resource>(client.get, request),
     list: (request) => unary<ListRequest, ListResponse>(client.list, request),
     delete: (request) => unary<DeleteRequest, DeleteResponse>(client.delete, request),
+    scale: (request) => unary<ScaleRequest, ScaleResponse>(client.scale, request),
+    rollout: (request) => unary<RolloutRequest, RolloutResponse>(client.rollout, request),
     watch(request, onEvent) {
       const call = client.watch(request);
       let cancelled = false;

@@ -5,6 +5,8 @@ import { applyCommand } from './commands/apply';
 import { deleteCommand } from './commands/delete';
 import { describeCommand } from './commands/describe';
 import { getCommand } from './commands/get';
+import { rolloutActionCommand, rolloutHistoryCommand, rolloutStatusCommand, rolloutUndoCommand } from './commands/rollout';
+import { scaleCommand } from './commands/scale';
 import type { ManifestSource } from './manifest-documents';
 import type { OperatorApi } from './operator-client';
 import { OUTPUT_FORMATS } from './output-format';
@@ -37,7 +39,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  */
 export function buildProgram(io: ProgramIo): Command {
   const program = new Command('helios')
-    .description('Operate a Helios GPU fleet: apply manifests; get, describe and delete resources.')
+    .description('Operate a Helios GPU fleet: apply manifests; get, describe and delete resources; scale and roll out deployments.')
     .addOption(new Option('--server <address>', 'control plane gRPC address (host:port)').env('HELIOS_SERVER').default(DEFAULT_SERVER))
     .addOption(new Option('--timeout <duration>', 'deadline of each request: 500ms, 10s, 1m, or 0 for none').default('10s'))
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
@@ -109,6 +111,51 @@ export function buildProgram(io: ProgramIo): Command {
     .option('--deployment <deployment>', 'deployment of the replica')
     .option('--ignore-not-found', 'treat an absent resource as deleted', false)
     .action(run((ctx, kind: string | undefined, names: string[], options: Parameters<typeof deleteCommand>[3]) => deleteCommand(ctx, kind, names, options)));
+
+  program
+    .command('scale')
+    .summary("set a deployment's number of replicas")
+    .description('Set the number of replicas of a deployment: helios scale deployment/NAME --replicas N')
+    .argument('<deployment...>', 'deployment/NAME (or: deployment NAME)')
+    .option('--replicas <count>', 'the number of replicas wanted')
+    .action(run((ctx, words: string[], options: Parameters<typeof scaleCommand>[2]) => scaleCommand(ctx, words, options)));
+
+  const rollout = program
+    .command('rollout')
+    .summary("manage a deployment's rollout")
+    .description("Manage a deployment's rollout: watch its status, list its revisions, undo, pause, resume or restart it.");
+  rollout
+    .command('status')
+    .summary('watch a rollout until it completes or fails')
+    .description('Print the rollout progress of a deployment as it changes, until it completes (exit 0) or fails (exit 1: rolled back automatically or past its progress deadline).')
+    .argument('<deployment...>', 'deployment/NAME')
+    .action(run((ctx, words: string[]) => rolloutStatusCommand(ctx, words)));
+  rollout
+    .command('history')
+    .summary('list the recorded revisions')
+    .description('List the revisions recorded in the status of a deployment, or show one in full with --revision.')
+    .argument('<deployment...>', 'deployment/NAME')
+    .option('--revision <n>', 'show this revision in full')
+    .action(run((ctx, words: string[], options: { revision?: string }) => rolloutHistoryCommand(ctx, words, options)));
+  rollout
+    .command('undo')
+    .summary('roll back to the previous or a named revision')
+    .description("Put the template of the previous revision (or of --to-revision N) back into the deployment's spec; it rolls out like any change.")
+    .argument('<deployment...>', 'deployment/NAME')
+    .option('--to-revision <n>', 'the revision to return to (default: the previous one)')
+    .action(run((ctx, words: string[], options: { toRevision?: string }) => rolloutUndoCommand(ctx, words, options)));
+  for (const [verb, summary] of [
+    ['pause', 'stop a rollout where it is'],
+    ['resume', 'let a paused rollout go on'],
+    ['restart', 'replace every replica by a rolling update of the same template'],
+  ] as const) {
+    rollout
+      .command(verb)
+      .summary(summary)
+      .description(`${summary.charAt(0).toUpperCase()}${summary.slice(1)}: helios rollout ${verb} deployment/NAME`)
+      .argument('<deployment...>', 'deployment/NAME')
+      .action(run((ctx, words: string[]) => rolloutActionCommand(ctx, verb, words)));
+  }
 
   return program;
 }

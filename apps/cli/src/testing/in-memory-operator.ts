@@ -1,6 +1,8 @@
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
 import {
+  Deployment,
   EventType,
+  RolloutAction,
   KINDS,
   kindInfoOf,
   metaOf,
@@ -19,6 +21,10 @@ import {
   type ListResponse,
   type OperatorServiceServer,
   type Resource,
+  type RolloutRequest,
+  type RolloutResponse,
+  type ScaleRequest,
+  type ScaleResponse,
   type WatchEvent,
   type WatchRequest,
 } from '@helios/api';
@@ -29,7 +35,9 @@ export type RecordedCall =
   | { method: 'get'; request: GetRequest }
   | { method: 'list'; request: ListRequest }
   | { method: 'watch'; request: WatchRequest }
-  | { method: 'delete'; request: DeleteRequest };
+  | { method: 'delete'; request: DeleteRequest }
+  | { method: 'scale'; request: ScaleRequest }
+  | { method: 'rollout'; request: RolloutRequest };
 
 /** When objects seen by the CLI were created: 3 days ago, so AGE prints `3d` for the whole test run. */
 export const CREATED_AT = new Date(Date.now() - 3 * 86_400_000 - 60_000).toISOString();
@@ -81,15 +89,19 @@ export class InMemoryOperator {
     return this.watchers.size;
   }
 
-  /** Stores an object directly (as a controller would), notifying watchers; returns it as stored. */
-  put(resource: Resource): AnyResource {
+  /**
+   * Stores an object directly (as a controller would), notifying watchers; returns it as stored.
+   * Its generation goes up by one, unless `generation` says what it is (a status-only write).
+   */
+  put(resource: Resource, options: { generation?: number } = {}): AnyResource {
     const u = unwrap(resource)!;
     const key = this.key(u.name, parentOf(u.name, u.resource), metaOf(u.resource).name);
     const existing = this.objects.get(key);
     const meta = metaOf(u.resource);
+    const generation = options.generation ?? (existing ? metaOf(existing.resource).generation : 0) + 1;
     const stored = KINDS[u.name].codec.fromPartial({
       ...u.resource,
-      metadata: { ...meta, uid: existing ? metaOf(existing.resource).uid : `uid-${meta.name}`, resourceVersion: ++this.revision, createdAt: CREATED_AT, generation: (existing ? metaOf(existing.resource).generation : 0) + 1 },
+      metadata: { ...meta, uid: existing ? metaOf(existing.resource).uid : `uid-${meta.name}`, resourceVersion: ++this.revision, createdAt: CREATED_AT, generation },
     });
     this.objects.set(key, { kind: u.name, parent: parentOf(u.name, stored), resource: stored });
     this.notify(existing ? EventType.EVENT_TYPE_MODIFIED : EventType.EVENT_TYPE_ADDED, u.name, stored);
@@ -163,9 +175,41 @@ export class InMemoryOperator {
         this.notify(EventType.EVENT_TYPE_DELETED, found.kind, found.resource);
         callback(null, { resource: wrap(found.kind, found.resource) });
       },
-      // Not used by these commands; answered as a server without them would.
-      scale: (_call, callback) => fail(callback, status.UNIMPLEMENTED, 'Scale is not implemented by the test server'),
-      rollout: (_call, callback) => fail(callback, status.UNIMPLEMENTED, 'Rollout is not implemented by the test server'),
+      scale: (call: ServerUnaryCall<ScaleRequest, ScaleResponse>, callback: sendUnaryData<ScaleResponse>) => {
+        this.calls.push({ method: 'scale', request: call.request });
+        const found = this.find('deployment', call.request.deployment, '');
+        if (!found) return fail(callback, status.NOT_FOUND, `Deployment "${call.request.deployment}" not found`);
+        const d = found.resource as Deployment;
+        const stored = this.put(wrap('deployment', { ...d, spec: Deployment.fromPartial({ spec: { ...d.spec, replicas: call.request.replicas } }).spec }));
+        callback(null, { deployment: stored as Deployment });
+      },
+      rollout: (call: ServerUnaryCall<RolloutRequest, RolloutResponse>, callback: sendUnaryData<RolloutResponse>) => {
+        this.calls.push({ method: 'rollout', request: call.request });
+        const found = this.find('deployment', call.request.deployment, '');
+        if (!found) return fail(callback, status.NOT_FOUND, `Deployment "${call.request.deployment}" not found`);
+        const d = found.resource as Deployment;
+        const spec = Deployment.fromPartial({ spec: d.spec }).spec!;
+        switch (call.request.action) {
+          case RolloutAction.ROLLOUT_ACTION_PAUSE:
+          case RolloutAction.ROLLOUT_ACTION_RESUME:
+            spec.paused = call.request.action === RolloutAction.ROLLOUT_ACTION_PAUSE;
+            break;
+          case RolloutAction.ROLLOUT_ACTION_RESTART:
+            spec.template = { ...spec.template!, annotations: { ...spec.template?.annotations, 'helios.dev/restartedAt': CREATED_AT } };
+            break;
+          case RolloutAction.ROLLOUT_ACTION_UNDO: {
+            const history = d.status?.history ?? [];
+            const wanted = call.request.toRevision || Math.max(0, ...history.map((r) => r.revision).filter((r) => r < (d.status?.revision ?? 0)));
+            const target = history.find((r) => r.revision === wanted);
+            if (!target) return fail(callback, status.FAILED_PRECONDITION, `Deployment "${call.request.deployment}": toRevision: revision ${wanted} is not in the rollout history`);
+            spec.template = target.template;
+            break;
+          }
+          default:
+            return fail(callback, status.INVALID_ARGUMENT, 'action: required');
+        }
+        callback(null, { deployment: this.put(wrap('deployment', { ...d, spec })) as Deployment });
+      },
       watchEndpoints: (call) => call.emit('error', { code: status.UNIMPLEMENTED, details: 'WatchEndpoints is not implemented by the test server' }),
     };
   }

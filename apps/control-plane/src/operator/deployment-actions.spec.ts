@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { Deployment, Replica, ReplicaPhase, RolloutAction, wrap, type WatchEndpointsResponse } from '@helios/api';
+import { Deployment, Kind, Replica, ReplicaPhase, RolloutAction, unwrap, wrap, type WatchEndpointsResponse } from '@helios/api';
 import { connectEtcd, Keys, ResourceStore, type Etcd3 } from '@helios/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningControlPlane } from '../control-plane';
@@ -105,5 +105,26 @@ describe('WatchEndpoints', () => {
     await waitFor(() => messages.length === 4, 'all endpoint changes');
     expect(summary()).toEqual(['reset +[127.0.0.1:9001] -[]', '+[127.0.0.1:9002] -[]', '+[] -[127.0.0.1:9001]', '+[] -[127.0.0.1:9002]']);
     stream.cancel();
+  });
+});
+
+describe('Delete of a replica', () => {
+  it('retires a replica a node agent runs, and deletes one nobody runs', async () => {
+    const replica = (name: string, node: string) =>
+      Replica.fromPartial({ metadata: { name }, spec: { deployment: 'solo', cell: node ? 'c1' : '', node }, status: { phase: node ? ReplicaPhase.REPLICA_PHASE_READY : ReplicaPhase.REPLICA_PHASE_PENDING } });
+    await store.create('replica', replica('bound', 'n1'));
+    await store.create('replica', replica('unbound', ''));
+
+    const retired = unwrap((await client.delete({ kind: Kind.KIND_REPLICA, name: 'bound' })).resource)!.resource as Replica;
+    expect(retired.metadata?.deletionTime).toBeDefined();
+    const stored = await store.get('replica', 'bound', 'solo');
+    expect([stored?.status?.phase, stored?.metadata?.deletionTime]).toEqual([ReplicaPhase.REPLICA_PHASE_TERMINATING, retired.metadata?.deletionTime]);
+    // Deleting it again changes nothing: its agent finishes it.
+    const again = unwrap((await client.delete({ kind: Kind.KIND_REPLICA, name: 'bound' })).resource)!.resource as Replica;
+    expect(again.metadata?.resourceVersion).toBe(stored?.metadata?.resourceVersion);
+
+    await client.delete({ kind: Kind.KIND_REPLICA, name: 'unbound' });
+    expect(await store.get('replica', 'unbound', 'solo')).toBeUndefined();
+    expect((await failure(client.delete({ kind: Kind.KIND_REPLICA, name: 'bound', parent: 'solo', resourceVersion: 1 }))).code).toBe(status.ABORTED);
   });
 });

@@ -18,12 +18,13 @@ import {
   type KindName,
   type ListRequest,
   type ListResponse,
+  type Replica,
   type Resource,
   type WatchEvent,
   type WatchRequest,
 } from '@helios/api';
 import type { Logger } from '@helios/config';
-import { Informer, isAlreadyExists, isConflict, isNotFound, type Keys, type ResourceStore } from '@helios/store';
+import { ConflictError, Informer, isAlreadyExists, isConflict, isNotFound, type Keys, type ResourceStore } from '@helios/store';
 import { describeErrors, validateLabels, validateName, validateResource, validateUpdate, type FieldError } from '@helios/validation';
 import { Inject, Injectable } from '@nestjs/common';
 import { EtcdConnection } from '../etcd-connection';
@@ -32,6 +33,7 @@ import { ApiError } from './api-error';
 import { startInformer } from './start-informer';
 import { planApply } from './apply-plan';
 import { matchesSelector } from './label-selector';
+import { replicaDeletion } from './replica-deletion';
 import { filterChange } from './watch-filter';
 
 // An Apply without a resourceVersion retries when it loses a race with another writer; this many
@@ -121,13 +123,21 @@ export class OperatorApi {
     };
   }
 
-  /** Deletes one resource, only at the given resourceVersion when one is given. */
+  /**
+   * Deletes one resource, only at the given resourceVersion when one is given. A replica that a
+   * node agent runs is retired instead (see replicaDeletion): the answer carries it with its
+   * deletionTime set, and its agent deletes it once drained and stopped.
+   */
   async delete(request: DeleteRequest): Promise<DeleteResponse> {
     const target = this.target(request.kind, request.name, request.parent);
     const found = await this.locate(target);
     const parent = parentOf(target.kind, found);
     const subject = describeTarget(target.info.display, target.name, target.kind, parent);
     try {
+      if (target.kind === 'replica') {
+        const retired = await this.retireReplica(found as Replica, request.resourceVersion);
+        if (retired) return { resource: wrap('replica', retired) };
+      }
       const deleted = await this.store.delete(target.kind, target.name, parent || undefined, { resourceVersion: request.resourceVersion });
       this.logger.info({ kind: target.kind, name: target.name, parent }, `${target.info.display} deleted`);
       return { resource: wrap(target.kind, deleted) };
@@ -138,6 +148,35 @@ export class OperatorApi {
       }
       throw err;
     }
+  }
+
+  /**
+   * Retires a replica its node agent runs (deletionTime and Terminating, compare-and-swap at the
+   * requested or the read resourceVersion); undefined when it must be deleted outright.
+   */
+  private async retireReplica(replica: Replica, requestedVersion: number): Promise<Replica | undefined> {
+    const name = metaOf(replica).name;
+    const deployment = replica.spec?.deployment ?? '';
+    const now = new Date().toISOString();
+    let retired: Replica;
+    if (requestedVersion !== 0) {
+      // The caller pinned a version: one compare-and-swap at it, ABORTED when stale.
+      if (requestedVersion !== metaOf(replica).resourceVersion) throw new ConflictError(this.keys.resource('replica', name, deployment), 'stale resourceVersion');
+      const decision = replicaDeletion(replica, now);
+      if (decision.action !== 'retire') return decision.action === 'delete' ? undefined : replica;
+      retired = await this.store.update('replica', decision.next);
+    } else {
+      // Its agent writes status all the time: decide again on each fresh copy.
+      let outright = false;
+      retired = await this.store.mutate('replica', name, deployment, (current) => {
+        const decision = replicaDeletion(current, now);
+        outright = decision.action === 'delete';
+        return decision.action === 'retire' ? decision.next : undefined;
+      });
+      if (outright) return undefined;
+    }
+    this.logger.info({ kind: 'replica', name, parent: deployment }, 'Replica retiring: its node agent drains and deletes it');
+    return retired;
   }
 
   /**

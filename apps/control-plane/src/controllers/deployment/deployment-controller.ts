@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { Deployment, ReplicaPhase, metaOf, type DeploymentStatus, type Replica } from '@helios/api';
+import { ControllerRunner, systemClock, type Clock, type Controller, type ReconcileResult } from '@helios/controller-runtime';
+import { canonicalJson, isLost, isRetiring, planRollout, resolveRevision, splitOrphans, type RolloutPlan } from '@helios/rollout';
+import { Informer, isAlreadyExists, isConflict, isNotFound } from '@helios/store';
+import type { Registry } from 'prom-client';
+import type { ControllerDeps } from '../controller-deps';
+import { DeploymentMetrics, registryOf } from './deployment-metrics';
+import { newReplica } from './new-replica';
+import { replicaName } from './replica-name';
+import { WriteGuard } from './write-guard';
+
+/** Options of the deployment controller, for tests. */
+export interface DeploymentControllerOptions {
+  /** Registry of its metrics; by default the one of deps.metrics. */
+  registry?: Registry;
+  /** Source of replica name suffixes. */
+  random?: () => number;
+  /** Keys reconciled in parallel (never one key twice at once). Default 4. */
+  workers?: number;
+}
+
+// Retried when the caches lag our own writes, in case no further event comes to wake the key.
+const UNSYNCED_RETRY_MS = 1_000;
+
+/**
+ * Keeps spec.replicas Replicas of every Deployment and rolls them to a new template without
+ * dropping capacity (DESIGN.md "Zero-downtime rollout"). Each reconcile of a deployment, from
+ * the informer caches of deployments and replicas:
+ * 1. collects orphans (replicas of a deleted or re-created deployment);
+ * 2. records the template's revision in status.history (resolveRevision) and stops there, so a
+ *    revision number is durable before any replica carries it;
+ * 3. plans the step (planRollout): an automatic rollback, if due, is written alone (spec.template
+ *    back to the stable revision's, generation + 1, condition RolledBack, metric); otherwise it
+ *    deletes lost replicas, retires (bound) or deletes (unbound) the chosen ones, creates new
+ *    Pending ones, relabels renumbered ones, and writes the status.
+ * Retiring a bound replica sets metadata.deletionTime and phase Terminating in one
+ * compare-and-swap write, which takes it out of the endpoint set at once; its node agent
+ * drains it, stops it and deletes it. Only replicas no agent holds (unbound, or on a lost node)
+ * are deleted here. Every write is fenced by leadership; a compare-and-swap lost to another
+ * writer is left to the watch event it caused, which brings the deployment back.
+ */
+export class DeploymentController implements Controller {
+  readonly name = 'deployment';
+  private readonly clock: Clock;
+  private readonly metrics: DeploymentMetrics;
+  private readonly random: () => number;
+  private deployments: Informer<'deployment'> | undefined;
+  private replicas: Informer<'replica'> | undefined;
+  private guard = new WriteGuard();
+
+  constructor(
+    private readonly deps: ControllerDeps,
+    private readonly options: DeploymentControllerOptions = {},
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.metrics = new DeploymentMetrics(options.registry ?? registryOf(deps.metrics));
+    this.random = options.random ?? Math.random;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const { client, keys, logger, metrics } = this.deps;
+    const onError = (err: Error) => logger.warn({ err, controller: this.name }, 'informer recovered from an error');
+    const deployments = new Informer(client, keys, 'deployment', { onError });
+    const replicas = new Informer(client, keys, 'replica', { onError });
+    const runner = new ControllerRunner({
+      name: this.name,
+      reconcile: (key) => this.reconcile(key),
+      workers: this.options.workers ?? 4,
+      clock: this.clock,
+      metrics,
+      logger,
+    });
+    // Subscribed before start(): every listed object arrives as 'added', so each deployment
+    // (and each deployment left with only orphans) gets a first reconcile.
+    runner.watch(deployments, (event) => metaOf(event.object).name);
+    runner.watch(replicas, (event) => event.object.spec?.deployment || keys.parse('replica', event.key)?.parent);
+    this.guard = new WriteGuard();
+    try {
+      await Promise.all([deployments.start(), replicas.start()]);
+      this.deployments = deployments;
+      this.replicas = replicas;
+      await runner.run(signal);
+    } finally {
+      await Promise.all([deployments.stop(), replicas.stop()]);
+    }
+  }
+
+  async reconcile(name: string): Promise<ReconcileResult | void> {
+    const deployments = this.deployments;
+    const replicaCache = this.replicas;
+    if (!deployments || !replicaCache) return;
+    const now = this.clock.now();
+    const synced = this.guard.synced(
+      name,
+      { deploymentRevision: deployments.revision, replicaRevision: replicaCache.revision, holds: (replica) => replicaCache.get(replica, name) !== undefined },
+      now,
+    );
+    if (!synced) return { requeueAfter: UNSYNCED_RETRY_MS };
+
+    const deployment = deployments.get(name);
+    const fleet = replicaCache.list();
+    const { owned, orphans } = splitOrphans(
+      deployment,
+      fleet.filter((r) => r.spec?.deployment === name),
+    );
+    await this.collect(name, orphans, now);
+    if (!deployment) {
+      if (owned.length === 0 && orphans.length === 0) this.guard.forget(name);
+      return;
+    }
+
+    const revised = resolveRevision(deployment, new Date(now).toISOString());
+    if (revised) {
+      await this.writeStatus(deployment, revised, now);
+      if (revised.revision !== deployment.status?.revision) {
+        this.deps.logger.info({ controller: this.name, deployment: name, revision: revised.revision }, 'new revision of the deployment');
+      }
+      return;
+    }
+
+    const plan = planRollout({ deployment, replicas: owned, fleet, now });
+    if (plan.rollback) return this.rollBack(deployment, plan, now);
+    await this.apply(deployment, plan, now);
+    if (!sameStatus(deployment.status, plan.status)) await this.writeStatus(deployment, plan.status, now);
+    return plan.requeueAfterMs !== undefined ? { requeueAfter: plan.requeueAfterMs } : undefined;
+  }
+
+  /**
+   * Carries out a plan's replica writes: retirements and deletions first, then creations, so no
+   * state etcd passes through has more live replicas than the plan allows. A retirement lost to
+   * another writer (the replica changed meanwhile) cancels this step's creations, which counted
+   * on its room; the change's own event brings the deployment back.
+   */
+  private async apply(deployment: Deployment, plan: RolloutPlan, now: number): Promise<void> {
+    const name = metaOf(deployment).name;
+    const nowIso = new Date(now).toISOString();
+    const departures = await settle([...plan.remove.map((r) => this.remove(name, r, now)), ...plan.retire.map((r) => this.retire(name, r, now))], `retiring replicas of deployment ${name}`);
+    const room = departures.every((done) => done);
+    const writes: Promise<boolean>[] = plan.relabel.map((r) => this.updateReplica(name, { ...r, spec: { ...r.spec!, revision: plan.create.revision } }, now, 'relabel'));
+    const creations = room ? plan.create.count : 0;
+    for (let i = 0; i < creations; i++) {
+      const replica = newReplica(deployment, plan.create, { name: replicaName(name, plan.create.revision, this.random), uid: randomUUID(), now: nowIso });
+      writes.push(this.create(name, replica, now));
+    }
+    await settle(writes, `creating replicas of deployment ${name}`);
+    if (creations > 0 || plan.retire.length > 0 || plan.remove.length > 0) {
+      this.deps.logger.info(
+        {
+          controller: this.name,
+          deployment: name,
+          revision: plan.create.revision,
+          created: creations,
+          retired: plan.retire.map((r) => metaOf(r).name),
+          deleted: plan.remove.map((r) => metaOf(r).name),
+          updated: plan.status.updatedReplicas,
+          available: plan.status.availableReplicas,
+        },
+        'rollout step',
+      );
+    }
+  }
+
+  /** Retires orphans: bound ones by deletionTime (their agents finish them), the rest by deletion. */
+  private async collect(name: string, orphans: readonly Replica[], now: number): Promise<void> {
+    const writes = orphans.flatMap((r) => {
+      if (isLost(r)) return [this.remove(name, r, now)];
+      if (isRetiring(r)) return [];
+      return [r.spec?.node ? this.retire(name, r, now) : this.remove(name, r, now)];
+    });
+    await settle(writes, `collecting the orphaned replicas of deployment ${name}`);
+  }
+
+  /** Puts the stable revision's template back, with the status that says why; counts it. */
+  private async rollBack(deployment: Deployment, plan: RolloutPlan, now: number): Promise<void> {
+    const rollback = plan.rollback!;
+    const name = metaOf(deployment).name;
+    const meta = metaOf(deployment);
+    const next = Deployment.fromPartial({
+      ...deployment,
+      metadata: { ...meta, generation: meta.generation + 1 },
+      spec: { ...deployment.spec, template: rollback.template },
+      status: plan.status,
+    });
+    try {
+      const written = await this.deps.store.update('deployment', next, { fence: this.deps.fence() });
+      this.guard.wroteDeployment(name, metaOf(written).resourceVersion, now);
+    } catch (err) {
+      if (isConflict(err) || isNotFound(err)) return;
+      throw new Error(`rolling deployment ${name} back to revision ${rollback.toRevision}`, { cause: err });
+    }
+    this.metrics.rollbacks.inc({ deployment: name, reason: rollback.reason });
+    this.deps.logger.warn({ controller: this.name, deployment: name, from: rollback.fromRevision, to: rollback.toRevision, reason: rollback.reason }, rollback.message);
+  }
+
+  private async writeStatus(deployment: Deployment, status: DeploymentStatus, now: number): Promise<void> {
+    const name = metaOf(deployment).name;
+    try {
+      const written = await this.deps.store.update('deployment', { ...deployment, status }, { fence: this.deps.fence() });
+      this.guard.wroteDeployment(name, metaOf(written).resourceVersion, now);
+    } catch (err) {
+      // Someone changed the deployment since the cache saw it: its event brings us back.
+      if (isConflict(err) || isNotFound(err)) return;
+      throw new Error(`writing the status of deployment ${name}`, { cause: err });
+    }
+  }
+
+  private async create(deployment: string, replica: Replica, now: number): Promise<boolean> {
+    try {
+      const written = await this.deps.store.create('replica', replica, { fence: this.deps.fence() });
+      this.guard.wroteReplica(deployment, metaOf(written).resourceVersion, now);
+      this.metrics.replicaWrites.inc({ deployment, action: 'create' });
+      return true;
+    } catch (err) {
+      // A name taken by chance (5 random characters): the next reconcile creates another.
+      if (isAlreadyExists(err)) return false;
+      throw new Error(`creating replica ${metaOf(replica).name} of deployment ${deployment}`, { cause: err });
+    }
+  }
+
+  /** Sets deletionTime and Terminating in one compare-and-swap: out of the endpoint set at once. */
+  private retire(deployment: string, replica: Replica, now: number): Promise<boolean> {
+    const retiring: Replica = {
+      ...replica,
+      metadata: { ...metaOf(replica), deletionTime: new Date(now).toISOString() },
+      status: { ...(replica.status ?? { endpoint: '', restarts: 0, reason: '', message: '', readyTime: undefined, conditions: [] }), phase: ReplicaPhase.REPLICA_PHASE_TERMINATING },
+    };
+    return this.updateReplica(deployment, retiring, now, 'retire');
+  }
+
+  private async updateReplica(deployment: string, replica: Replica, now: number, action: 'retire' | 'relabel'): Promise<boolean> {
+    try {
+      const written = await this.deps.store.update('replica', replica, { fence: this.deps.fence() });
+      this.guard.wroteReplica(deployment, metaOf(written).resourceVersion, now);
+      this.metrics.replicaWrites.inc({ deployment, action });
+      return true;
+    } catch (err) {
+      // Gone already counts as done; changed meanwhile does not.
+      if (isNotFound(err)) return true;
+      if (isConflict(err)) return false;
+      throw new Error(`${action === 'retire' ? 'retiring' : 'relabelling'} replica ${metaOf(replica).name} of deployment ${deployment}`, { cause: err });
+    }
+  }
+
+  /** Deletes a replica no node agent will finish, at the version we decided on (CAS). */
+  private async remove(deployment: string, replica: Replica, now: number): Promise<boolean> {
+    const name = metaOf(replica).name;
+    try {
+      await this.deps.store.delete('replica', name, deployment, { fence: this.deps.fence(), resourceVersion: metaOf(replica).resourceVersion });
+      this.guard.deletedReplica(deployment, name, now);
+      this.metrics.replicaWrites.inc({ deployment, action: 'delete' });
+      return true;
+    } catch (err) {
+      // Already gone is done; bound meanwhile (conflict) is not: look again from its event.
+      if (isNotFound(err)) return true;
+      if (isConflict(err)) return false;
+      throw new Error(`deleting replica ${name} of deployment ${deployment}`, { cause: err });
+    }
+  }
+}
+
+/** True when writing `next` would change nothing in the stored status. */
+function sameStatus(current: DeploymentStatus | undefined, next: DeploymentStatus): boolean {
+  return current !== undefined && canonicalJson(current) === canonicalJson(next);
+}
+
+/**
+ * Waits for every write and returns whether each took effect; throws the first failure, after
+ * all have settled so none is cut off halfway.
+ */
+async function settle(writes: Promise<boolean>[], what: string): Promise<boolean[]> {
+  const results = await Promise.allSettled(writes);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw new Error(what, { cause: failure.reason });
+  return results.map((r) => r.status === 'fulfilled' && r.value);
+}

@@ -1,0 +1,117 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tier } from '@helios/api';
+import { REPO_ROOT, launchComponent, type ComponentProcess } from '@helios/launcher';
+import type { SimInstanceEvent, SimProvider } from '@helios/provider';
+
+/** How the simulated hosts run. */
+export interface NodeHostOptions {
+  etcd: string;
+  root: string;
+  logDir: string;
+  leaseTtl: number;
+  drainSeconds: number;
+}
+
+const TIER_FLAG: Record<number, string> = { [Tier.TIER_RESERVED]: 'reserved', [Tier.TIER_ON_DEMAND]: 'on-demand', [Tier.TIER_PREEMPTIBLE]: 'preemptible' };
+
+/**
+ * The hosts of the sim cloud: every instance that turns running gets a real node-agent process
+ * (apps/node-agent, process runtime), which runs its replicas as real child processes; every
+ * terminated instance's agent is stopped. `kill` plays a host dying: the agent and its replicas
+ * are SIGKILLed together, its lease is left to expire.
+ */
+export class NodeHosts {
+  private readonly hosts = new Map<string, ComponentProcess>();
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly sim: SimProvider,
+    private readonly options: NodeHostOptions,
+  ) {}
+
+  /** Follows the sim's instances. */
+  start(): void {
+    this.unsubscribe.push(
+      this.sim.onInstanceRunning((e) => this.boot(e)),
+      this.sim.onInstanceTerminated((e) => void this.hosts.get(e.instance.node)?.stop('SIGTERM', 15_000)),
+    );
+  }
+
+  /** Names of the nodes with a live agent process. */
+  get nodes(): string[] {
+    return [...this.hosts.entries()].filter(([, p]) => p.child.exitCode === null && p.child.signalCode === null).map(([n]) => n);
+  }
+
+  /**
+   * Kills a host at once: collects its agent's children (the replicas, each leading its own
+   * process group), SIGKILLs the agent (so it cannot react), then every replica group.
+   * Returns the number of replica processes killed. Linux: children are read from /proc.
+   */
+  kill(node: string): number {
+    const host = this.hosts.get(node);
+    const pid = host?.child.pid;
+    if (!host || pid === undefined) throw new Error(`no running host for node ${node}`);
+    const children = childrenOf(pid);
+    host.child.kill('SIGKILL');
+    for (const child of children) {
+      try {
+        process.kill(-child, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    return children.length;
+  }
+
+  /** Stops every agent (SIGTERM: they stop their replicas and revoke their leases). */
+  async stop(): Promise<void> {
+    for (const off of this.unsubscribe.splice(0)) off();
+    await Promise.all([...this.hosts.values()].map((h) => h.stop('SIGTERM', 15_000)));
+  }
+
+  private boot({ instance, template }: SimInstanceEvent): void {
+    const o = this.options;
+    const host = launchComponent({
+      name: `node-agent/${instance.node}`,
+      entry: 'apps/node-agent/src/main.ts',
+      args: [
+        '--etcd', o.etcd,
+        '--root', o.root,
+        '--cell', instance.cell,
+        '--pool', instance.pool,
+        '--node', instance.node,
+        '--tier', TIER_FLAG[template.tier] ?? 'on-demand',
+        '--gpu-type', template.gpuType,
+        '--gpus', String(template.gpusPerNode),
+        '--provider-id', instance.id,
+        '--zone', instance.zone,
+        '--address', '127.0.0.1',
+        '--lease-ttl', String(o.leaseTtl),
+        '--runtime', 'process',
+        '--replica-cwd', REPO_ROOT,
+        '--replica-logs', join(o.logDir, 'replicas'),
+        '--drain-seconds', String(o.drainSeconds),
+      ],
+      env: { HELIOS_LOG_FORMAT: 'json' },
+      logFile: join(o.logDir, `node-agent-${instance.node}.log`),
+    });
+    this.hosts.set(instance.node, host);
+  }
+}
+
+/** The pids whose parent is `pid`, from /proc/<pid>/stat (field 4, after the command in parentheses). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return children;
+}
