@@ -1,8 +1,9 @@
 import { createLogger, describeSettings, loadConfig } from '@helios/config';
-import { NodeAgent } from '@helios/node-agent';
+import { NodeAgent, PreemptionWatcher } from '@helios/node-agent';
 import { ProcessRuntime } from '@helios/replica-runtime';
-import { Keys, LeasePool, connectEtcd } from '@helios/store';
+import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { hostname, networkInterfaces } from 'node:os';
+import { parsePreemptionFlag, preemptionSourceFor } from './preemption-source';
 import { parseTierFlag } from './tier-flag';
 
 const SETTINGS = {
@@ -23,6 +24,9 @@ const SETTINGS = {
   drainSeconds: { flag: 'drain-seconds', env: 'HELIOS_DRAIN_SECONDS', default: 3, doc: "drain before SIGTERM when a deployment's strategy sets none" },
   graceSeconds: { flag: 'termination-grace-seconds', env: 'HELIOS_TERMINATION_GRACE_SECONDS', default: 10, doc: "SIGTERM-to-SIGKILL grace when a deployment's strategy sets none" },
   root: { flag: 'root', env: 'HELIOS_ROOT', default: '/helios/v1', doc: 'etcd key root' },
+  preemption: { flag: 'preemption', env: 'HELIOS_PREEMPTION', default: 'none', doc: "cloud preemption notice to watch: none, aws (IMDSv2 spot/instance-action) or gcp (instance/preempted)" },
+  metadataUrl: { flag: 'metadata-url', env: 'HELIOS_METADATA_URL', default: '', doc: 'instance metadata endpoint (default: the cloud\'s well-known one)' },
+  preemptionPollMs: { flag: 'preemption-poll-ms', env: 'HELIOS_PREEMPTION_POLL_MS', default: 5_000, doc: 'how often the preemption notice is read, in ms' },
   help: { flag: 'help', env: 'HELIOS_HELP', default: false, doc: 'print this help' },
 };
 
@@ -32,11 +36,12 @@ async function main(): Promise<void> {
   const log = createLogger('node-agent');
 
   const client = connectEtcd(config.etcd);
+  const keys = new Keys(config.root);
   const leases = new LeasePool(client, { streams: 1, onError: (err) => log.warn({ err }, 'lease keep-alive problem (recovering)') });
   const runtime =
     config.runtime === 'process' ? new ProcessRuntime({ cwd: config.replicaCwd || undefined, logDir: config.replicaLogs || undefined, logger: log.child({ runtime: 'process' }) }) : undefined;
   const agent = new NodeAgent(
-    { client, keys: new Keys(config.root), leases, logger: log, runtime },
+    { client, keys, leases, logger: log, runtime },
     {
       cell: config.cell,
       pool: config.pool,
@@ -54,11 +59,19 @@ async function main(): Promise<void> {
     },
   );
 
+  // The node's side of preemption: read the cloud's notice, mark the Node Draining; the cell agent
+  // retires its replicas and launches the replacement.
+  const source = preemptionSourceFor(parsePreemptionFlag(config.preemption), config.metadataUrl);
+  const watcher = source
+    ? new PreemptionWatcher({ store: new ResourceStore(client, keys), source, logger: log }, { cell: config.cell, node: config.node, pollMs: config.preemptionPollMs })
+    : undefined;
+
   let exiting = false;
   const shutdown = async (signal: string) => {
     if (exiting) return;
     exiting = true;
     log.info({ signal }, 'shutting down');
+    await watcher?.stop();
     await agent.stop();
     await runtime?.close(1_000);
     leases.close();
@@ -70,6 +83,7 @@ async function main(): Promise<void> {
 
   try {
     await agent.start();
+    watcher?.start();
   } catch (err) {
     if (exiting) return;
     log.error({ err }, 'node agent failed to start');

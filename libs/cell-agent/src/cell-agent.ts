@@ -5,8 +5,14 @@ import { Informer, KeyInformer, LeaderElection, ResourceStore, type Keys, type L
 import type { Etcd3 } from 'etcd3';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Registry } from 'prom-client';
+import { cacheReached } from './cache-barrier';
+import type { CellCache } from './cell-cache';
+import { CellLock } from './cell-lock';
 import { CellStatusReconciler } from './cell-status-reconciler';
-import { PoolReconciler, type CellCache } from './pool-reconciler';
+import { GpuGauges } from './gpu-gauges';
+import { NodeBinder } from './node-binder';
+import { PoolReconciler } from './pool-reconciler';
 
 /** Who a cell agent is and how it paces itself. */
 export interface CellAgentOptions {
@@ -21,6 +27,10 @@ export interface CellAgentOptions {
   capacityRetryMs?: number;
   /** Keys reconciled at once (never one key twice at once); default 4. */
   workers?: number;
+  /** How long a cloud instance etcd does not know is left alone before it is terminated; default 10 min. */
+  unknownInstanceGraceMs?: number;
+  /** How long an idle NotReady node's instance is kept in case it comes back; default 10 min. */
+  notReadyGraceMs?: number;
 }
 
 /** What a cell agent talks to. */
@@ -33,17 +43,21 @@ export interface CellAgentDeps {
   /** Built from client and keys when omitted. */
   store?: ResourceStore;
   logger?: Logger;
+  /** Where the GPU gauges (helios_pool_gpus, helios_cell_gpus) go; none when omitted. */
+  metrics?: Registry;
 }
 
 const CELL_KEY = 'cell';
+const BIND_KEY = 'bind';
 const POOL_KEY_PREFIX = 'pool/';
 // After a leadership term failed to start (etcd unreachable), wait this long before standing again.
 const RESTART_DELAY_MS = 1_000;
 
 /**
  * Runs one cell: while elected leader of `cell-agent-<cell>`, it keeps the cell's liveness key
- * on a lease and runs the pool reconciler (informers on the cell's pools, nodes and heartbeats
- * -> work queue -> reconcile(pool)) and the cell status reconciler. A second agent for the same
+ * on a lease and runs the node binder, the pool reconciler (informers on the cell's pools, nodes,
+ * heartbeats and the replicas placed in it -> work queue -> reconcile(pool)) and the cell status
+ * reconciler. A second agent for the same
  * cell stands by and takes over when the leader's lease goes; every write of a leader is fenced
  * on its election key, so a deposed one cannot write.
  */
@@ -159,12 +173,14 @@ class LeaderTerm implements CellCache {
   private readonly cells: Informer<'cell'>;
   private readonly pools: Informer<'nodePool'>;
   private readonly nodeInformer: Informer<'node'>;
+  private readonly replicaInformer: Informer<'replica'>;
   private readonly heartbeats: KeyInformer;
   private readonly runner: ControllerRunner;
   private readonly abort = new AbortController();
   private runDone: Promise<void> | undefined;
   private readonly poolReconciler: PoolReconciler;
   private readonly cellReconciler: CellStatusReconciler;
+  private readonly binder: NodeBinder;
   private readonly cloudPools = new Set<string>();
   private agentLease: Lease | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -184,6 +200,8 @@ class LeaderTerm implements CellCache {
     this.cells = new Informer(client, keys, 'cell', { onError });
     this.pools = new Informer(client, keys, 'nodePool', { parent: cell, onError });
     this.nodeInformer = new Informer(client, keys, 'node', { parent: cell, onError });
+    // Replicas are keyed by deployment, not by cell: this watches them all and keeps to its cell's.
+    this.replicaInformer = new Informer(client, keys, 'replica', { onError });
     this.heartbeats = new KeyInformer(client, keys.heartbeats(cell), { onError });
     this.runner = new ControllerRunner({
       name: 'cell-agent',
@@ -193,8 +211,25 @@ class LeaderTerm implements CellCache {
       logger: log,
     });
     const fence = () => election.fence();
-    this.poolReconciler = new PoolReconciler({ cellName: cell, cache: this, store, provider: deps.provider, fence, log, capacityRetryMs: options.capacityRetryMs });
-    this.cellReconciler = new CellStatusReconciler({ cellName: cell, agentId, cache: this, store, fence, log });
+    const lock = new CellLock();
+    const leavingNodes = new Set<string>();
+    const gauges = deps.metrics ? new GpuGauges(deps.metrics) : undefined;
+    this.poolReconciler = new PoolReconciler({
+      cellName: cell,
+      cache: this,
+      store,
+      provider: deps.provider,
+      fence,
+      log,
+      capacityRetryMs: options.capacityRetryMs,
+      lock,
+      leavingNodes,
+      gauges,
+      unknownInstanceGraceMs: options.unknownInstanceGraceMs,
+      notReadyGraceMs: options.notReadyGraceMs,
+    });
+    this.cellReconciler = new CellStatusReconciler({ cellName: cell, agentId, cache: this, store, fence, log, gauges });
+    this.binder = new NodeBinder({ cellName: cell, cache: this, store, fence, log, lock, leavingNodes });
   }
 
   cell() {
@@ -209,6 +244,18 @@ class LeaderTerm implements CellCache {
     return this.nodeInformer.list();
   }
 
+  replicas() {
+    return this.replicaInformer.list().filter((r) => r.spec?.cell === this.options.cell);
+  }
+
+  async nodesReached(revision: number): Promise<void> {
+    await cacheReached(this.nodeInformer, revision);
+  }
+
+  async replicasReached(revision: number): Promise<void> {
+    await cacheReached(this.replicaInformer, revision);
+  }
+
   isLive = (node: string): boolean => this.heartbeats.get(this.deps.keys.heartbeat(this.options.cell, node)) !== undefined;
 
   async start(): Promise<void> {
@@ -219,12 +266,24 @@ class LeaderTerm implements CellCache {
     this.runner.watch(this.nodeInformer, (e) => [
       ...[...new Set([e.object.spec?.pool, e.previous?.spec?.pool])].flatMap((pool) => (pool ? [POOL_KEY_PREFIX + pool] : [])),
       CELL_KEY,
+      BIND_KEY,
     ]);
     this.runner.watch(this.heartbeats, (e) => {
       const pool = this.nodeInformer.get(e.key.slice(this.heartbeats.prefix.length))?.spec?.pool;
-      return pool ? [POOL_KEY_PREFIX + pool, CELL_KEY] : CELL_KEY;
+      return pool ? [POOL_KEY_PREFIX + pool, CELL_KEY, BIND_KEY] : [CELL_KEY, BIND_KEY];
     });
-    await Promise.all([this.cells.start(), this.pools.start(), this.nodeInformer.start(), this.heartbeats.start()]);
+    // A replica placed here waits for a node; one bound or gone changes whether its node is idle
+    // and the GPUs its pool and cell report.
+    this.runner.watch(this.replicaInformer, (e) => {
+      if (e.object.spec?.cell !== cell && e.previous?.spec?.cell !== cell) return undefined;
+      const nodes = new Set([e.object.spec?.node, e.previous?.spec?.node].filter((n): n is string => !!n));
+      const pools = [...nodes].flatMap((n) => {
+        const pool = this.nodeInformer.get(n)?.spec?.pool;
+        return pool ? [POOL_KEY_PREFIX + pool] : [];
+      });
+      return [BIND_KEY, CELL_KEY, ...pools];
+    });
+    await Promise.all([this.cells.start(), this.pools.start(), this.nodeInformer.start(), this.replicaInformer.start(), this.heartbeats.start()]);
     if (!this.cell()) this.log.info('cell object does not exist yet; waiting for the operator to apply it');
     await this.registerLiveness();
     // Pools deleted while no agent ran still have instances: find them in the cloud.
@@ -250,7 +309,7 @@ class LeaderTerm implements CellCache {
     clearInterval(this.resyncTimer);
     this.abort.abort();
     await this.runDone;
-    await Promise.all([this.cells.stop(), this.pools.stop(), this.nodeInformer.stop(), this.heartbeats.stop()]);
+    await Promise.all([this.cells.stop(), this.pools.stop(), this.nodeInformer.stop(), this.replicaInformer.stop(), this.heartbeats.stop()]);
     const lease = this.agentLease;
     this.agentLease = undefined;
     await lease?.revoke().catch((err: unknown) => {
@@ -261,11 +320,12 @@ class LeaderTerm implements CellCache {
 
   private allKeys(): string[] {
     const names = new Set([...this.cloudPools, ...this.pools.list().map((p) => p.metadata?.name ?? ''), ...this.nodes().map((n) => n.spec?.pool ?? '')]);
-    return [...[...names].flatMap((name) => (name ? [POOL_KEY_PREFIX + name] : [])), CELL_KEY];
+    return [...[...names].flatMap((name) => (name ? [POOL_KEY_PREFIX + name] : [])), CELL_KEY, BIND_KEY];
   }
 
   private async reconcile(key: string): Promise<ReconcileResult | void> {
     if (key === CELL_KEY) return this.cellReconciler.reconcile();
+    if (key === BIND_KEY) return this.binder.reconcile();
     const pool = key.slice(POOL_KEY_PREFIX.length);
     const result = await this.poolReconciler.reconcile(pool);
     if (!this.pools.get(pool)) this.cloudPools.delete(pool);

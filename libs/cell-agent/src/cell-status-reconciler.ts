@@ -1,8 +1,10 @@
 import { Cell, CellStatus, NodePhase } from '@helios/api';
 import type { Logger } from '@helios/config';
+import { GpuHoldings } from '@helios/scheduling';
 import { isNotFound, type Fence, type ResourceStore } from '@helios/store';
+import type { CellCache } from './cell-cache';
 import { gpuCapacity } from './gpu-capacity';
-import type { CellCache } from './pool-reconciler';
+import type { GpuGauges } from './gpu-gauges';
 
 /** Everything a CellStatusReconciler works with. */
 export interface CellStatusReconcilerDeps {
@@ -12,11 +14,12 @@ export interface CellStatusReconcilerDeps {
   store: ResourceStore;
   fence: () => Fence;
   log: Logger;
+  gauges?: GpuGauges;
 }
 
 /**
- * Writes what the cell agent observes about its cell into the Cell's status: GPU totals by tier
- * and type over serving nodes, the node count (Terminated ones excluded), the Ready ones, and
+ * Writes what the cell agent observes about its cell into the Cell's status (and its GPU gauges):
+ * GPU totals by tier and type over serving nodes (allocated = held by replicas bound there), the node count (Terminated ones excluded), the Ready ones, and
  * which agent reports. Phase and agent liveness are not written here: an agent cannot report its
  * own death, so the control plane derives them from the agent's liveness key.
  */
@@ -27,7 +30,9 @@ export class CellStatusReconciler {
     const { cache, store, cellName, agentId } = this.deps;
     if (!cache.cell()) return;
     const nodes = cache.nodes().filter((n) => n.status?.phase !== NodePhase.NODE_PHASE_TERMINATED);
-    const gpus = gpuCapacity(nodes, cache.isLive);
+    const holdings = GpuHoldings.of(cache.replicas());
+    const gpus = gpuCapacity(nodes, cache.isLive, (node) => holdings.heldGpus(cellName, node));
+    this.deps.gauges?.setCell(cellName, gpus);
     const readyNodes = nodes.filter((n) => n.status?.phase === NodePhase.NODE_PHASE_READY && cache.isLive(n.metadata?.name ?? '')).length;
     try {
       await store.mutate(

@@ -1,10 +1,32 @@
+export { cacheReached, type RevisionSource } from './cache-barrier';
 export { CellAgent, type CellAgentDeps, type CellAgentOptions } from './cell-agent';
+export type { CellCache } from './cell-cache';
+export { CellLock } from './cell-lock';
 export { CellStatusReconciler, type CellStatusReconcilerDeps } from './cell-status-reconciler';
 export { gpuCapacity } from './gpu-capacity';
+export { GpuGauges } from './gpu-gauges';
 export { launchIntent, pendingLaunches, withLaunch, withoutLaunches } from './launch-intent';
+export { isRetired, NodeBinder, type NodeBinderDeps } from './node-binder';
 export { newNodeNames } from './node-names';
-export { poolMembers, type PoolMember } from './pool-member';
-export { countMembers, memberCondition, planPool, poolTarget, type MemberCondition, type PoolPlan } from './pool-plan';
-export { PoolReconciler, type CellCache, type PoolReconcilerDeps } from './pool-reconciler';
+export { poolMembers, type MemberContext, type PoolMember } from './pool-member';
+export {
+  countMembers,
+  drainedForScaleDown,
+  isPreempted,
+  isServingMember,
+  memberCondition,
+  planPool,
+  poolTarget,
+  SCALE_DOWN_REASON,
+  type MemberCondition,
+  type PoolPlan,
+  type PoolPlanOptions,
+  type TerminateReason,
+} from './pool-plan';
+export { PoolReconciler, type PoolReconcilerDeps } from './pool-reconciler';
 export { poolTemplate } from './pool-template';
+export { retireReplicas, type RetirementDeps } from './replica-retirement';
+export { SimCloudClient, type SimCloudClientOptions } from './sim-cloud/sim-cloud-client';
+export { SimCloudServer, type SimCloudServerOptions } from './sim-cloud/sim-cloud-server';
 export { SimNodeFleet, type SimNodeFleetOptions } from './sim-node-fleet';
+export { SimulatedRuntime, type SimulatedRuntimeOptions } from './simulated-runtime';

@@ -1,27 +1,44 @@
-import { NodePhase } from '@helios/api';
+import { Node, NodePhase } from '@helios/api';
 import { describe, expect, it } from 'vitest';
 import type { PoolMember } from './pool-member';
-import { countMembers, memberCondition, planPool, poolTarget } from './pool-plan';
+import { countMembers, memberCondition, planPool, poolTarget, SCALE_DOWN_REASON, type PoolPlan } from './pool-plan';
 
 const { NODE_PHASE_READY: READY, NODE_PHASE_NOT_READY: NOT_READY, NODE_PHASE_DRAINING: DRAINING, NODE_PHASE_PROVISIONING: PROVISIONING } = NodePhase;
+const NOW = new Date('2030-01-01T11:00:00Z');
+const at = (hhmm: string) => new Date(`2030-01-01T${hhmm}:00Z`);
 
-const member = (node: string, over: Partial<PoolMember> = {}): PoolMember => ({
-  node,
-  instanceId: `i-${node}`,
-  state: 'running',
-  launchedAt: new Date('2030-01-01T10:00:00Z'),
-  phase: READY,
-  live: true,
-  ...over,
+/** A member with a registered Node in `phase` (undefined: no Node yet). */
+const member = (node: string, over: Partial<PoolMember> & { reason?: string; since?: string; preemptionTime?: string; cordoned?: boolean } = {}): PoolMember => {
+  const { reason, since, preemptionTime, cordoned, ...rest } = over;
+  const phase = 'phase' in over ? over.phase : READY;
+  const object =
+    phase === undefined
+      ? undefined
+      : Node.fromPartial({
+          metadata: { name: node },
+          spec: { unschedulable: cordoned ?? false },
+          status: { phase, reason: reason ?? '', lastTransitionTime: since ? at(since).toISOString() : undefined, preemptionTime },
+        });
+  return { node, instanceId: `i-${node}`, state: 'running', launchedAt: at('10:00'), live: true, object, busy: false, known: true, ...rest, phase };
+};
+
+/** The plan as names. */
+const names = (plan: PoolPlan) => ({
+  launch: plan.launch,
+  reinstate: plan.reinstate.map((m) => m.node),
+  scaleDown: plan.scaleDown.map((m) => m.node),
+  terminate: plan.terminate.map((t) => `${t.member.node}:${t.reason}`),
 });
 
 // The worked example of planPool's comment.
 const example: PoolMember[] = [
-  member('a', { launchedAt: new Date('2030-01-01T10:00:00Z') }),
-  member('b', { launchedAt: new Date('2030-01-01T10:05:00Z') }),
-  member('c', { phase: NOT_READY }),
-  member('d', { state: 'pending', phase: undefined }),
-  member('e', { phase: DRAINING }),
+  member('a', { busy: true, launchedAt: at('10:00') }),
+  member('b', { launchedAt: at('10:05') }),
+  member('c', { launchedAt: at('10:10') }),
+  member('d', { state: 'pending', phase: undefined, launchedAt: at('10:59') }),
+  member('e', { phase: DRAINING, reason: SCALE_DOWN_REASON }),
+  member('f', { phase: NOT_READY, since: '10:30', live: false }),
+  member('g', { phase: undefined, known: false, launchedAt: at('10:20') }),
 ];
 
 describe('poolTarget', () => {
@@ -50,32 +67,54 @@ describe('memberCondition', () => {
   });
 
   it('counts the worked example', () => {
-    expect(countMembers(example)).toEqual({ provisioning: 1, ready: 2, notReady: 1, draining: 1 });
+    expect(countMembers(example)).toEqual({ provisioning: 2, ready: 3, notReady: 1, draining: 1 });
   });
 });
 
 describe('planPool', () => {
   it.each([
-    { target: 3, want: { launch: 0, terminate: ['i-c'] } },
-    { target: 5, want: { launch: 1, terminate: [] } },
-    { target: 4, want: { launch: 0, terminate: [] } },
-    { target: 1, want: { launch: 0, terminate: ['i-c', 'i-d', 'i-b'] } },
-    { target: 0, want: { launch: 0, terminate: ['i-c', 'i-d', 'i-b', 'i-a'] } },
+    { target: 2, want: { launch: 0, reinstate: [], scaleDown: ['d', 'c'], terminate: ['e:Drained', 'f:NotReady', 'g:Unknown'] } },
+    { target: 6, want: { launch: 1, reinstate: ['e'], scaleDown: [], terminate: ['f:NotReady', 'g:Unknown'] } },
+    { target: 4, want: { launch: 0, reinstate: [], scaleDown: [], terminate: ['e:Drained', 'f:NotReady', 'g:Unknown'] } },
+    // Only idle nodes go: a is busy, so target 0 still keeps it.
+    { target: 0, want: { launch: 0, reinstate: [], scaleDown: ['d', 'c', 'b'], terminate: ['e:Drained', 'f:NotReady', 'g:Unknown'] } },
   ])('worked example, target $target', ({ target, want }) => {
-    expect(planPool(target, example)).toEqual(want);
+    expect(names(planPool(target, example, { now: NOW }))).toEqual(want);
   });
 
   it('launches the whole target into an empty pool', () => {
-    expect(planPool(3, [])).toEqual({ launch: 3, terminate: [] });
+    expect(names(planPool(3, [], { now: NOW }))).toEqual({ launch: 3, reinstate: [], scaleDown: [], terminate: [] });
+  });
+
+  it('counts an unknown instance inside its grace as provisioning, and a cordoned node not at all', () => {
+    const fresh = member('fresh', { phase: undefined, known: false, launchedAt: at('10:55') });
+    const cordoned = member('cordoned', { cordoned: true });
+    expect(names(planPool(2, [fresh, cordoned], { now: NOW }))).toEqual({ launch: 1, reinstate: [], scaleDown: [], terminate: [] });
+  });
+
+  it('counts a Ready node whose heartbeat the cache has not seen yet, as the planner does', () => {
+    expect(names(planPool(1, [member('fresh', { live: false })], { now: NOW }))).toEqual({ launch: 0, reinstate: [], scaleDown: [], terminate: [] });
+  });
+
+  it('keeps a busy NotReady node, and a NotReady node inside its grace', () => {
+    const busy = member('busy', { phase: NOT_READY, since: '09:00', live: false, busy: true });
+    const recent = member('recent', { phase: NOT_READY, since: '10:55', live: false });
+    expect(names(planPool(0, [busy, recent], { now: NOW }))).toEqual({ launch: 0, reinstate: [], scaleDown: [], terminate: [] });
+  });
+
+  it('terminates a preempted node once its replicas are gone, and never puts it back', () => {
+    const preempted = member('p', { phase: DRAINING, reason: 'Preempted', preemptionTime: at('11:02').toISOString() });
+    expect(names(planPool(1, [preempted], { now: NOW }))).toEqual({ launch: 1, reinstate: [], scaleDown: [], terminate: ['p:Drained'] });
+    expect(names(planPool(1, [{ ...preempted, busy: true }], { now: NOW }))).toEqual({ launch: 1, reinstate: [], scaleDown: [], terminate: [] });
   });
 
   it('neither counts nor terminates live nodes the cloud does not list', () => {
     const manual = member('manual', { instanceId: undefined, state: undefined });
-    expect(planPool(1, [manual])).toEqual({ launch: 1, terminate: [] });
-    expect(planPool(0, [manual, member('x')])).toEqual({ launch: 0, terminate: ['i-x'] });
+    expect(names(planPool(1, [manual], { now: NOW })).launch).toBe(1);
+    expect(names(planPool(0, [manual, member('x')], { now: NOW })).scaleDown).toEqual(['x']);
   });
 
   it('breaks ties between equally old nodes by name, so the plan is deterministic', () => {
-    expect(planPool(1, [member('y'), member('x')])).toEqual({ launch: 0, terminate: ['i-x'] });
+    expect(names(planPool(1, [member('y'), member('x')], { now: NOW })).scaleDown).toEqual(['x']);
   });
 });

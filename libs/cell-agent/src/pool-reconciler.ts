@@ -1,25 +1,22 @@
-import { Condition, NodePool, NodePoolStatus, type Cell, type LaunchIntent, type Node } from '@helios/api';
+import { Condition, Node, NodePhase, NodePool, NodePoolStatus, NodeStatus, type Cell, type LaunchIntent } from '@helios/api';
 import type { Logger } from '@helios/config';
 import type { ReconcileResult } from '@helios/controller-runtime';
 import { isProviderError, type CloudProvider, type Instance } from '@helios/provider';
-import { CAPACITY_UNAVAILABLE } from '@helios/scheduling';
+import { CAPACITY_UNAVAILABLE, GpuHoldings } from '@helios/scheduling';
 import { isConflict, isNotFound, type Fence, type ResourceStore } from '@helios/store';
 import { randomUUID } from 'node:crypto';
+import type { CellCache } from './cell-cache';
+import { CellLock } from './cell-lock';
 import { gpuCapacity } from './gpu-capacity';
+import type { GpuGauges } from './gpu-gauges';
 import { launchIntent, pendingLaunches, withLaunch, withoutLaunches } from './launch-intent';
 import { newNodeNames } from './node-names';
 import { poolMembers, type PoolMember } from './pool-member';
-import { countMembers, planPool, poolTarget } from './pool-plan';
+import { countMembers, isPreempted, planPool, poolTarget, SCALE_DOWN_REASON, type PoolPlan } from './pool-plan';
 import { poolTemplate } from './pool-template';
+import { retireReplicas } from './replica-retirement';
 
-/** What the reconciler reads: the cell agent's informer caches. */
-export interface CellCache {
-  cell(): Cell | undefined;
-  pool(name: string): NodePool | undefined;
-  nodes(): Node[];
-  /** Whether the node's heartbeat key exists. */
-  isLive(node: string): boolean;
-}
+export type { CellCache } from './cell-cache';
 
 /** Everything a PoolReconciler works with. */
 export interface PoolReconcilerDeps {
@@ -32,6 +29,17 @@ export interface PoolReconcilerDeps {
   log: Logger;
   /** How long to wait before retrying a pool whose launch found no capacity. Default 30 s. */
   capacityRetryMs?: number;
+  /** Shared with the node binder: scale-down decisions and bindings never interleave. */
+  lock?: CellLock;
+  /** Shared with the node binder: nodes being given back, never to be bound to. */
+  leavingNodes?: Set<string>;
+  gauges?: GpuGauges;
+  /** How long a cloud instance etcd does not know is left alone before it is terminated. Default 10 min. */
+  unknownInstanceGraceMs?: number;
+  /** How long an idle NotReady node's instance is kept in case it comes back. Default 10 min. */
+  notReadyGraceMs?: number;
+  /** Clock; default the wall clock. */
+  now?: () => Date;
 }
 
 // Errors after which the cloud certainly launched nothing: the intent is dropped. After any other
@@ -55,17 +63,28 @@ interface LaunchOutcome {
  * status. Level-triggered: it is given only the pool's name and reads everything else itself.
  *
  * The script: repeat the launches a previous run recorded in `status.launches` but did not see
- * through (same token, so the cloud returns what it made); launch what is missing, recording the
- * intent first; terminate the surplus; remove Nodes whose instance is gone and whose heartbeat
- * has stopped; write the status. After the cloud refuses a launch for want of capacity the pool
+ * through (same token, so the cloud returns what it made); retire the replicas of nodes the cloud
+ * announced it will preempt; put drained nodes back or launch what is missing, recording the
+ * launch intent in etcd before calling the cloud; give back idle surplus nodes (drained first, so
+ * nothing is bound to them meanwhile); terminate drained, long-NotReady and unknown instances;
+ * remove Nodes whose instance is gone and whose heartbeat has stopped; write the status.
+ *
+ * The target counts serving nodes only, as the capacity planner does: a draining (preempted) or
+ * NotReady node is replaced at once. After the cloud refuses a launch for want of capacity the pool
  * launches nothing until `status.capacityRetryTime` (unless its spec changes), and the
  * CapacityUnavailable condition's time is refreshed so the planner's backoff restarts too.
  */
 export class PoolReconciler {
   private readonly capacityRetryMs: number;
+  private readonly lock: CellLock;
+  private readonly leaving: Set<string>;
+  private readonly now: () => Date;
 
   constructor(private readonly deps: PoolReconcilerDeps) {
     this.capacityRetryMs = deps.capacityRetryMs ?? 30_000;
+    this.lock = deps.lock ?? new CellLock();
+    this.leaving = deps.leavingNodes ?? new Set();
+    this.now = deps.now ?? (() => new Date());
   }
 
   async reconcile(poolName: string): Promise<ReconcileResult> {
@@ -82,6 +101,7 @@ export class PoolReconciler {
       // A deleted pool wants no nodes.
       if (instances.length > 0) {
         log.info({ pool: poolName, instances: instances.length }, 'pool deleted; terminating its instances');
+        for (const i of instances) this.leaving.add(i.node);
         await provider.terminate(instances.map((i) => i.id));
       }
       await this.collectNodes(poolName, new Set());
@@ -98,36 +118,132 @@ export class PoolReconciler {
     }
     instances = merge(instances, outcome.instances);
 
+    const now = this.now();
+    let members = this.members(pool, instances);
+    const preemptedSince = await this.retireFromPreempted(members, now);
     const spec = pool.spec!;
     const target = poolTarget(spec.min, pool.status?.desired ?? 0, spec.max);
-    let members = poolMembers(instances, this.poolNodes(poolName), cache.isLive);
-    const plan = planPool(target, members);
+    const plan = planPool(target, members, { now, unknownGraceMs: this.deps.unknownInstanceGraceMs, notReadyGraceMs: this.deps.notReadyGraceMs });
     let result: ReconcileResult = {};
 
+    await this.reinstate(plan.reinstate);
     if (plan.launch > 0 && waitMs > 0) {
       result = { requeueAfter: waitMs };
     } else if (plan.launch > 0 && !outcome.refused) {
       const taken = new Set([...cache.nodes().map((n) => n.metadata?.name ?? ''), ...instances.map((i) => i.node)]);
-      const intent = launchIntent(randomUUID(), newNodeNames(poolName, plan.launch, taken));
+      const intent = launchIntent(randomUUID(), newNodeNames(poolName, plan.launch, taken), now);
       await this.deps.store.mutate('nodePool', poolName, cellName, (p) => withLaunch(p, intent), { fence: this.deps.fence() });
       log.info({ pool: poolName, count: plan.launch, target, token: intent.token }, 'launching nodes');
       await this.launch(cell, pool, intent, outcome);
       instances = merge(instances, outcome.instances);
-      members = poolMembers(instances, this.poolNodes(poolName), cache.isLive);
     }
     if (outcome.refused) result = { requeueAfter: this.capacityRetryMs };
 
-    if (plan.terminate.length > 0) {
-      log.info({ pool: poolName, instances: plan.terminate, target }, 'terminating surplus nodes');
-      await provider.terminate(plan.terminate);
-      const gone = new Set(plan.terminate);
-      instances = instances.filter((i) => !gone.has(i.id));
-      members = members.filter((m) => !m.instanceId || !gone.has(m.instanceId));
-    }
+    const terminated = await this.giveBack(poolName, plan, target);
+    if (terminated.size > 0) instances = instances.filter((i) => !terminated.has(i.id));
+    members = this.members(pool, instances);
 
     await this.collectNodes(poolName, new Set(instances.flatMap((i) => [i.id, i.node])));
-    await this.writeStatus(poolName, members, outcome);
+    await this.writeStatus(pool, members, outcome, preemptedSince);
+    // Unknown instances and NotReady nodes are judged again when their grace ends, even if nothing changes.
+    if (members.some((m) => m.known === false || m.phase === NodePhase.NODE_PHASE_NOT_READY)) {
+      result = { requeueAfter: Math.min(result.requeueAfter ?? Number.POSITIVE_INFINITY, 30_000) };
+    }
     return result;
+  }
+
+  /** The pool's members, with which of them replicas hold and which launches etcd records. */
+  private members(pool: NodePool, instances: readonly Instance[]): PoolMember[] {
+    const name = pool.metadata?.name ?? '';
+    const holdings = GpuHoldings.of(this.deps.cache.replicas());
+    const intended = new Set(pendingLaunches(pool).flatMap((l) => l.nodeNames));
+    return poolMembers(instances, this.poolNodes(name), {
+      isLive: this.deps.cache.isLive,
+      isBusy: (node) => holdings.isBusy(this.deps.cellName, node),
+      intended,
+    });
+  }
+
+  /**
+   * Retires the replicas on nodes the cloud will preempt, so they are replaced elsewhere before the
+   * instance dies. Returns the earliest drain time of a preempted node that the pool's last
+   * scale-up predates: the replacement launched for it is a scale-up, and stamping it keeps the
+   * planner from giving the new node back before the replacements land on it.
+   */
+  private async retireFromPreempted(members: readonly PoolMember[], now: Date): Promise<Date | undefined> {
+    let since: Date | undefined;
+    const replicas = this.deps.cache.replicas();
+    for (const member of members) {
+      if (!isPreempted(member)) continue;
+      const deadline = member.object?.status?.preemptionTime ?? '';
+      const drained = new Date(Date.parse(member.object?.status?.lastTransitionTime ?? '') || now.getTime());
+      if (!since || drained < since) since = drained;
+      const on = replicas.filter((r) => r.spec?.node === member.node);
+      const retired = await retireReplicas(this.deps, on, 'NodePreempted', `node ${member.node} will be reclaimed by the cloud at ${deadline}`, now);
+      if (retired > 0) this.deps.log.warn({ node: member.node, deadline, replicas: retired }, 'node preempted; its replicas retired for replacement');
+    }
+    return since;
+  }
+
+  /** Puts nodes drained for scale-down back into service: cheaper than launching new ones. */
+  private async reinstate(members: readonly PoolMember[]): Promise<void> {
+    for (const member of members) {
+      if (!member.object) continue;
+      const ok = await this.setNodePhase(member.object, NodePhase.NODE_PHASE_READY, '');
+      if (ok) {
+        this.leaving.delete(member.node);
+        this.deps.log.info({ node: member.node }, 'node drained for scale-down is needed again; put back into service');
+      }
+    }
+  }
+
+  /**
+   * Gives back the plan's idle surplus and terminates its drained, NotReady and unknown instances.
+   * Under the cell lock, and against the freshest replica cache: a node the binder used since the
+   * plan was made is spared. Surplus nodes are marked Draining (and the node cache waited on) before
+   * the lock is released, so the binder never sees them as Ready again. Returns the terminated ids.
+   */
+  private async giveBack(poolName: string, plan: PoolPlan, target: number): Promise<Set<string>> {
+    if (plan.scaleDown.length === 0 && plan.terminate.length === 0) return new Set();
+    const chosen = await this.lock.run(async () => {
+      const holdings = GpuHoldings.of(this.deps.cache.replicas());
+      const idle = (m: PoolMember) => !holdings.isBusy(this.deps.cellName, m.node);
+      const out: { member: PoolMember; reason: string }[] = [];
+      let revision = 0;
+      for (const member of plan.scaleDown.filter(idle)) {
+        if (member.object) {
+          const written = await this.setNodePhase(member.object, NodePhase.NODE_PHASE_DRAINING, SCALE_DOWN_REASON);
+          if (!written) continue;
+          revision = Math.max(revision, written);
+        }
+        this.leaving.add(member.node);
+        out.push({ member, reason: 'ScaleDown' });
+      }
+      for (const { member, reason } of plan.terminate) {
+        if (!idle(member)) continue;
+        this.leaving.add(member.node);
+        out.push({ member, reason });
+      }
+      await this.deps.cache.nodesReached(revision);
+      return out;
+    });
+    const ids = chosen.flatMap((c) => (c.member.instanceId ? [c.member.instanceId] : []));
+    if (ids.length === 0) return new Set();
+    this.deps.log.info({ pool: poolName, target, nodes: chosen.map((c) => `${c.member.node} (${c.reason})`) }, 'terminating nodes');
+    await this.deps.provider.terminate(ids);
+    return new Set(ids);
+  }
+
+  /** Writes a Node's phase and reason with a compare-and-swap; returns the revision, 0 when it changed meanwhile. */
+  private async setNodePhase(node: Node, phase: NodePhase, reason: string): Promise<number> {
+    const status = NodeStatus.fromPartial({ ...node.status, phase, reason, lastTransitionTime: this.now().toISOString() });
+    try {
+      const stored = await this.deps.store.update('node', Node.fromPartial({ ...node, status }), { fence: this.deps.fence() });
+      return stored.metadata?.resourceVersion ?? 0;
+    } catch (err) {
+      if (isConflict(err) || isNotFound(err)) return 0;
+      throw new Error(`setting node ${this.deps.cellName}/${node.metadata?.name} ${reason || 'Ready'}`, { cause: err });
+    }
   }
 
   /**
@@ -139,7 +255,7 @@ export class PoolReconciler {
     const retryAt = Date.parse(pool.status?.capacityRetryTime ?? '');
     if (Number.isNaN(retryAt)) return 0;
     if ((pool.status?.observedGeneration ?? 0) !== (pool.metadata?.generation ?? 0)) return 0;
-    return retryAt - Date.now();
+    return retryAt - this.now().getTime();
   }
 
   /** Launches one intent and folds the result into `outcome`; rethrows errors after which the launch may have happened. */
@@ -179,6 +295,7 @@ export class PoolReconciler {
       if (cache.isLive(name) || liveInstances.has(node.spec?.providerId ?? '') || liveInstances.has(name)) continue;
       try {
         await store.delete('node', name, cellName, { resourceVersion: node.metadata?.resourceVersion, fence: this.deps.fence() });
+        this.leaving.delete(name);
         log.info({ pool: poolName, node: name }, 'instance gone and heartbeat stopped; node removed');
       } catch (err) {
         // Gone already, or re-registered since the cache saw it: the next reconcile decides again.
@@ -187,14 +304,18 @@ export class PoolReconciler {
     }
   }
 
-  private async writeStatus(poolName: string, members: PoolMember[], outcome: LaunchOutcome): Promise<void> {
+  private async writeStatus(pool: NodePool, members: PoolMember[], outcome: LaunchOutcome, preemptedSince: Date | undefined): Promise<void> {
     const { store, cellName, cache } = this.deps;
+    const poolName = pool.metadata?.name ?? '';
     const counts = countMembers(members);
+    const holdings = GpuHoldings.of(cache.replicas());
     const gpus = gpuCapacity(
       members.flatMap((m) => (m.object ? [m.object] : [])),
       cache.isLive,
+      (node) => holdings.heldGpus(cellName, node),
     );
-    const now = new Date();
+    this.deps.gauges?.setPool(cellName, poolName, pool.spec?.tier ?? 0, gpus);
+    const now = this.now();
     await store.mutate(
       'nodePool',
       poolName,
@@ -218,6 +339,8 @@ export class PoolReconciler {
           status.conditions = setCondition(old.conditions, capacityCondition('False', 'Launched', 'the last launch went through', now), false);
           status.capacityRetryTime = undefined;
         }
+        const lastScaleUp = Date.parse(old.lastScaleUpTime ?? '');
+        if (preemptedSince && (Number.isNaN(lastScaleUp) || lastScaleUp < preemptedSince.getTime())) status.lastScaleUpTime = now.toISOString();
         const next = withoutLaunches({ ...current, status }, outcome.done);
         return Buffer.from(NodePool.encode(next).finish()).equals(before) ? undefined : next;
       },

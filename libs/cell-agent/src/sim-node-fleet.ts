@@ -1,6 +1,8 @@
 import { createLogger, type Logger } from '@helios/config';
-import { NodeAgent, type NodeAgentDeps } from '@helios/node-agent';
-import type { SimInstanceEvent, SimProvider } from '@helios/provider';
+import { markNodePreempted, NodeAgent, ReplicaBindings, type NodeAgentDeps } from '@helios/node-agent';
+import type { PreemptionNotice, SimInstanceEvent, SimProvider } from '@helios/provider';
+import type { ReplicaRuntime } from '@helios/replica-runtime';
+import { ResourceStore } from '@helios/store';
 
 /** How the simulated nodes of a sim cloud run. */
 export interface SimNodeFleetOptions {
@@ -8,16 +10,28 @@ export interface SimNodeFleetOptions {
   nodeLeaseTtl?: number;
   /** Delay before retrying a node agent that failed to start (etcd unreachable); default 1 s. */
   retryMs?: number;
+  /**
+   * Runs the replicas bound to the simulated nodes (e.g. a SimulatedRuntime). Without one the
+   * nodes run none: they only heartbeat and report GPUs, and replicas retired on them stay.
+   */
+  runtime?: ReplicaRuntime;
 }
 
 /**
  * Boots a NodeAgent in this process for every instance of a SimProvider that turns running and
  * stops it when the instance is terminated, so simulated nodes hold real etcd leases and die as
  * real ones do. All agents share the LeasePool in `deps`: thousands of nodes, a few streams.
+ *
+ * It also plays the node side of preemption: when the sim announces one, the node is marked
+ * Draining with its preemptionTime, as a real node agent's PreemptionWatcher does after reading
+ * the cloud's metadata service.
  */
 export class SimNodeFleet {
   private readonly agents = new Map<string, NodeAgent>();
   private readonly log: Logger;
+  private readonly store: ResourceStore;
+  /** One replica watch shared by every agent of the fleet. */
+  private readonly bindings: ReplicaBindings | undefined;
   private unsubscribe: (() => void)[] = [];
   private stopped = false;
 
@@ -27,6 +41,8 @@ export class SimNodeFleet {
     private readonly options: SimNodeFleetOptions = {},
   ) {
     this.log = deps.logger ?? createLogger('sim-node-fleet');
+    this.store = deps.store ?? new ResourceStore(deps.client, deps.keys);
+    this.bindings = options.runtime ? new ReplicaBindings(deps.client, deps.keys, { logger: this.log }) : undefined;
   }
 
   /** Number of node agents running. */
@@ -44,6 +60,7 @@ export class SimNodeFleet {
     this.unsubscribe = [
       this.provider.onInstanceRunning((e) => this.boot(e)),
       this.provider.onInstanceTerminated((e) => this.shutdown(e.instance.id)),
+      this.provider.onPreemptionNotice((notice) => this.onNotice(notice)),
     ];
   }
 
@@ -54,6 +71,7 @@ export class SimNodeFleet {
     const agents = [...this.agents.values()];
     this.agents.clear();
     await Promise.allSettled(agents.map((a) => a.stop()));
+    await this.bindings?.stop();
   }
 
   private async boot({ instance, template }: SimInstanceEvent): Promise<void> {
@@ -72,7 +90,7 @@ export class SimNodeFleet {
     // A booting host whose agent cannot reach etcd keeps trying, as a real agent under systemd
     // would, until the instance is terminated (shutdown() takes it out of the map).
     while (!this.stopped) {
-      const agent = new NodeAgent(this.deps, options);
+      const agent = new NodeAgent({ ...this.deps, runtime: this.options.runtime, bindings: this.bindings }, options);
       this.agents.set(instance.id, agent);
       try {
         await agent.start();
@@ -84,6 +102,14 @@ export class SimNodeFleet {
         if (this.agents.get(instance.id) !== agent) return;
       }
     }
+  }
+
+  private async onNotice(notice: PreemptionNotice): Promise<void> {
+    const agent = this.agents.get(notice.instanceId);
+    // An instance whose agent never started has no Node to drain.
+    if (!agent || this.stopped) return;
+    this.log.warn({ node: notice.node, deadline: notice.deadline.toISOString() }, 'preemption notice: draining the simulated node');
+    await markNodePreempted(this.store, agent.options.cell, notice.node, notice.deadline);
   }
 
   private async shutdown(instanceId: string): Promise<void> {

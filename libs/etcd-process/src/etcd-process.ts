@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemberProcess } from './etcd-member';
 
 /** Options for one etcd member started as a child process on loopback. */
 export interface EtcdProcessOptions {
@@ -61,21 +61,6 @@ export function findEtcdBinary(binary = process.env.HELIOS_ETCD_BIN ?? 'etcd'): 
   );
 }
 
-async function waitHealthy(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`etcd exited with code ${child.exitCode} while starting`);
-    try {
-      const res = await fetch(`${endpoint}/health`);
-      if (res.ok && ((await res.json()) as { health?: string }).health === 'true') return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`etcd at ${endpoint} was not healthy within ${timeoutMs} ms`);
-}
-
 /** Starts one etcd member on loopback and resolves once it answers /health. */
 export async function startEtcd(options: EtcdProcessOptions = {}): Promise<EtcdProcess> {
   const binary = findEtcdBinary(options.binary);
@@ -97,27 +82,18 @@ export async function startEtcd(options: EtcdProcessOptions = {}): Promise<EtcdP
     '--initial-cluster', `${name}=${peer}`,
     ...(options.extraArgs ?? []),
   ];
-  let child: ChildProcess;
+  const member = new MemberProcess({ binary, args, endpoint, logFile: options.logFile });
   const launch = async (): Promise<void> => {
-    const { openSync } = await import('node:fs');
-    const out = options.logFile ? openSync(options.logFile, 'a') : 'ignore';
-    child = spawn(binary, args, { stdio: ['ignore', out, out] });
-    await waitHealthy(endpoint, child, 20_000);
+    member.spawn();
+    await member.waitHealthy(20_000);
   };
-  const halt = async (): Promise<void> => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const halt = (): Promise<void> => member.halt();
   await launch();
   return {
     endpoint,
     dataDir,
     get pid() {
-      return child.pid;
+      return member.pid;
     },
     async stop() {
       await halt();

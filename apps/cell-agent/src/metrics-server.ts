@@ -1,0 +1,37 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+/** A running /metrics endpoint. */
+export interface MetricsServer {
+  /** `http://host:port` (the real port when 0 was asked). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `GET /metrics` from `registry` on `addr` (`host:port`, port 0 picks a free one). */
+export async function serveMetrics(addr: string, registry: Registry): Promise<MetricsServer> {
+  const at = addr.lastIndexOf(':');
+  const host = addr.slice(0, at);
+  const port = Number(addr.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--metrics-addr must be host:port, got "${addr}"`);
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      (err: unknown) => res.writeHead(500).end(String(err)),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new Error(`serving metrics on ${addr}`, { cause: err })));
+    server.listen(port, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,171 @@
+import { NodePoolStatus, Replica, Tier, type NodePool } from '@helios/api';
+import { planCapacity, scaleDownBlockedUntil, type PoolPlan, type UnmetDemand } from '@helios/capacity';
+import { ControllerRunner, systemClock, type Clock, type Controller, type ReconcileResult } from '@helios/controller-runtime';
+import { awaitsNode, CAPACITY_UNAVAILABLE, poolKey, replicaId } from '@helios/scheduling';
+import { Informer, isConflict, isNotFound } from '@helios/store';
+import type { ControllerDeps } from '../controller-deps';
+import { demandingReplicas, isRetired } from '../placement/replica-demand';
+import { capacitySettingsFromEnv, plannerOptions, type CapacitySettings } from './capacity-settings';
+
+/**
+ * The capacity planner's control loop: for each cell, turns the replicas placed there into a
+ * desired node count per pool with the pure `planCapacity`, and writes it to the pool's
+ * `status.desired` (with `status.lastScaleUpTime` when it goes up, which starts the scale-down
+ * cooldown). The cell agent makes the cloud follow.
+ *
+ * Demand no pool of the cell can take (every matching pool is out of cloud capacity or at max) is
+ * handed back to cell placement: the replica's cell and tier are cleared, so placement chooses
+ * again among the pools, tiers and cells that are left. That is how a stock-out falls back to the
+ * next tier or cell; the next pool of the same tier is the planner's own choice.
+ *
+ * Keyed by cell. Writes are fenced by leadership; pool status goes through read-modify-write, so
+ * the cell agent's status writes and ours never overwrite each other.
+ */
+export class CapacityController implements Controller {
+  readonly name = 'capacity';
+  private pools: Informer<'nodePool'> | undefined;
+  private nodes: Informer<'node'> | undefined;
+  private replicas: Informer<'replica'> | undefined;
+  private deployments: Informer<'deployment'> | undefined;
+  private readonly clock: Clock;
+  private readonly settings: CapacitySettings;
+
+  constructor(
+    private readonly deps: ControllerDeps,
+    settings?: Partial<CapacitySettings>,
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.settings = { ...capacitySettingsFromEnv(), ...settings };
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const { client, keys, logger, metrics } = this.deps;
+    const onError = (err: Error) => logger.warn({ err, controller: this.name }, 'informer recovered from an error');
+    const pools = new Informer(client, keys, 'nodePool', { onError });
+    const nodes = new Informer(client, keys, 'node', { onError });
+    const replicas = new Informer(client, keys, 'replica', { onError });
+    const deployments = new Informer(client, keys, 'deployment', { onError });
+    const runner = new ControllerRunner({ name: this.name, reconcile: (key) => this.reconcile(key), metrics, logger, clock: this.deps.clock });
+    runner.watch(pools, (e) => e.object.spec?.cell);
+    runner.watch(nodes, (e) => e.object.spec?.cell);
+    runner.watch(replicas, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell));
+    // A tier policy changes what every cell's waiting replicas may use.
+    runner.watch(deployments, () => this.cells());
+    try {
+      await Promise.all([pools.start(), nodes.start(), replicas.start(), deployments.start()]);
+      this.pools = pools;
+      this.nodes = nodes;
+      this.replicas = replicas;
+      this.deployments = deployments;
+      for (const cell of this.cells()) runner.enqueue(cell);
+      await runner.run(signal);
+    } finally {
+      await Promise.all([pools.stop(), nodes.stop(), replicas.stop(), deployments.stop()]);
+    }
+  }
+
+  async reconcile(cell: string): Promise<ReconcileResult | void> {
+    if (!this.pools || !this.nodes || !this.replicas || !this.deployments) return;
+    const now = new Date(this.clock.now());
+    const pools = this.pools.list().filter((p) => p.spec?.cell === cell);
+    const replicas = demandingReplicas(this.replicas.list().filter((r) => r.spec?.cell === cell));
+    if (pools.length === 0 && !replicas.some(awaitsNode)) return;
+    const plan = planCapacity(
+      {
+        pools,
+        nodes: this.nodes.list().filter((n) => n.spec?.cell === cell),
+        replicas,
+        deployments: this.deployments.list(),
+        lastScaleUpAt: Object.fromEntries(pools.map((p) => [poolKey(cell, p.metadata?.name ?? ''), p.status?.lastScaleUpTime])),
+        options: plannerOptions(this.settings),
+      },
+      now,
+    );
+    for (const decision of plan.pools) await this.apply(decision, now);
+    for (const unmet of plan.unmet) await this.handBack(unmet);
+    return { requeueAfter: this.nextLook(pools, plan.pools, now) };
+  }
+
+  /** Writes one pool's desired count, stamping lastScaleUpTime when it rises. */
+  private async apply(decision: PoolPlan, now: Date): Promise<void> {
+    const cached = this.pools?.get(decision.pool, decision.cell);
+    if (!cached || cached.status?.desired === decision.desired) return;
+    try {
+      await this.deps.store.mutate(
+        'nodePool',
+        decision.pool,
+        decision.cell,
+        (current) => {
+          const previous = current.status?.desired ?? 0;
+          if (previous === decision.desired) return undefined;
+          const status = NodePoolStatus.fromPartial({ ...current.status, desired: decision.desired });
+          if (decision.desired > previous) status.lastScaleUpTime = now.toISOString();
+          return { ...current, status };
+        },
+        { fence: this.deps.fence() },
+      );
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw new Error(`setting desired ${decision.desired} on pool ${decision.cell}/${decision.pool}`, { cause: err });
+    }
+    this.deps.logger.info(
+      { cell: decision.cell, pool: decision.pool, desired: decision.desired, previous: cached.status?.desired ?? 0, reason: decision.reason, detail: decision.message },
+      'pool desired count changed',
+    );
+  }
+
+  /** Clears the cell (and tier) of replicas the cell cannot hold, so placement chooses again. */
+  private async handBack(unmet: UnmetDemand): Promise<void> {
+    const wanted = new Set(unmet.replicas);
+    const replicas = (this.replicas?.list() ?? []).filter((r) => wanted.has(replicaId(r)) && awaitsNode(r) && !isRetired(r) && r.spec?.cell === unmet.cell);
+    for (const replica of replicas) {
+      const next = Replica.fromPartial({
+        ...replica,
+        spec: { ...replica.spec, cell: '', tier: Tier.TIER_UNSPECIFIED },
+        status: { ...replica.status, reason: unmet.reason, message: `${unmet.message}; placing it again` },
+      });
+      try {
+        await this.deps.store.update('replica', next, { fence: this.deps.fence() });
+      } catch (err) {
+        if (isConflict(err) || isNotFound(err)) continue;
+        throw new Error(`handing replica ${replicaId(replica)} back to placement from cell ${unmet.cell}`, { cause: err });
+      }
+    }
+    if (replicas.length > 0) this.deps.logger.info({ cell: unmet.cell, replicas: replicas.length, reason: unmet.reason, detail: unmet.message }, 'unmet demand handed back to placement');
+  }
+
+  /**
+   * When to plan the cell again without an event: when a held scale-down's cooldown ends, when a
+   * CapacityUnavailable pool's backoff ends (so it is asked again), or at the resync period.
+   */
+  private nextLook(pools: readonly NodePool[], decisions: readonly PoolPlan[], now: Date): number {
+    let next = this.settings.resyncSeconds * 1000;
+    for (const decision of decisions) {
+      if (decision.reason !== 'CooldownHold') continue;
+      const pool = pools.find((p) => p.metadata?.name === decision.pool);
+      const until = scaleDownBlockedUntil(pool?.status?.lastScaleUpTime, now, this.settings.scaleDownCooldownSeconds);
+      if (until) next = Math.min(next, until.getTime() - now.getTime());
+    }
+    for (const pool of pools) {
+      const condition = pool.status?.conditions.find((c) => c.type === CAPACITY_UNAVAILABLE && c.status === 'True');
+      const since = Date.parse(condition?.lastTransitionTime ?? '');
+      if (Number.isNaN(since)) continue;
+      const until = since + this.settings.capacityUnavailableBackoffSeconds * 1000;
+      if (until > now.getTime()) next = Math.min(next, until - now.getTime());
+    }
+    // A little past the boundary, so the decision made then is on the far side of it.
+    return Math.max(0, next) + 10;
+  }
+
+  /** Every cell with pools or placed replicas. */
+  private cells(): Set<string> {
+    const cells = new Set<string>();
+    for (const pool of this.pools?.list() ?? []) if (pool.spec?.cell) cells.add(pool.spec.cell);
+    for (const replica of this.replicas?.list() ?? []) if (replica.spec?.cell) cells.add(replica.spec.cell);
+    return cells;
+  }
+}
+
+function cellsOf(...cells: (string | undefined)[]): string[] {
+  return [...new Set(cells.filter((cell): cell is string => !!cell))];
+}

@@ -1,0 +1,43 @@
+import { loadConfig, type Resolved } from '@helios/config';
+import type { CapacityOptions } from '@helios/capacity';
+
+/**
+ * The capacity planner's knobs, shared by the capacity and placement controllers (both must agree
+ * on how long a CapacityUnavailable pool is skipped). Read from the environment: the control plane's
+ * flags do not carry them yet.
+ */
+export const CAPACITY_SETTINGS = {
+  scaleDownCooldownSeconds: {
+    flag: 'scale-down-cooldown-seconds',
+    env: 'HELIOS_SCALE_DOWN_COOLDOWN_SECONDS',
+    default: 300,
+    doc: 'seconds after a pool last scaled up before it may scale down',
+  },
+  headroomGpus: { flag: 'headroom-gpus', env: 'HELIOS_HEADROOM_GPUS', default: 0, doc: 'free GPUs to keep per cell and GPU type on top of demand' },
+  headroomPercent: { flag: 'headroom-percent', env: 'HELIOS_HEADROOM_PERCENT', default: 0, doc: 'free GPUs to keep, as a percent of demand' },
+  capacityUnavailableBackoffSeconds: {
+    flag: 'capacity-unavailable-backoff-seconds',
+    env: 'HELIOS_CAPACITY_UNAVAILABLE_BACKOFF_SECONDS',
+    default: 300,
+    doc: 'seconds a pool marked CapacityUnavailable is skipped by placement and the planner',
+  },
+  resyncSeconds: { flag: 'capacity-resync-seconds', env: 'HELIOS_CAPACITY_RESYNC_SECONDS', default: 30, doc: 'plan every cell at least this often' },
+};
+
+/** The resolved capacity settings. */
+export type CapacitySettings = Resolved<typeof CAPACITY_SETTINGS>;
+
+/** Reads the capacity settings from `env` (no flags), with their defaults. */
+export function capacitySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): CapacitySettings {
+  return loadConfig(CAPACITY_SETTINGS, [], env);
+}
+
+/** The planner options the settings stand for. */
+export function plannerOptions(settings: CapacitySettings): CapacityOptions {
+  return {
+    scaleDownCooldownSeconds: settings.scaleDownCooldownSeconds,
+    headroomGpus: settings.headroomGpus,
+    headroomPercent: settings.headroomPercent,
+    capacityUnavailableBackoffSeconds: settings.capacityUnavailableBackoffSeconds,
+  };
+}

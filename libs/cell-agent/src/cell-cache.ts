@@ -1,0 +1,16 @@
+import type { Cell, Node, NodePool, Replica } from '@helios/api';
+
+/** What the cell agent's reconcilers read: its informer caches, scoped to its cell. */
+export interface CellCache {
+  cell(): Cell | undefined;
+  pool(name: string): NodePool | undefined;
+  nodes(): Node[];
+  /** Replicas placed in this cell, in any phase (retired ones included: they still hold GPUs). */
+  replicas(): Replica[];
+  /** Whether the node's heartbeat key exists. */
+  isLive(node: string): boolean;
+  /** Resolves once the node cache has seen `revision` (or gave up waiting). */
+  nodesReached(revision: number): Promise<void>;
+  /** Resolves once the replica cache has seen `revision` (or gave up waiting). */
+  replicasReached(revision: number): Promise<void>;
+}

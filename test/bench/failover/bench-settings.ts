@@ -1,0 +1,34 @@
+import type { Resolved } from '@helios/config';
+
+/** Every knob of `npm run bench:failover -- [--flag value ...]`. */
+export const BENCH_SETTINGS = {
+  nodes: { flag: 'nodes', env: 'HELIOS_BENCH_NODES', default: 1000, doc: 'simulated nodes (NodeAgents in one child process, one shared LeasePool)' },
+  cells: { flag: 'cells', env: 'HELIOS_BENCH_CELLS', default: 0, doc: 'cells the nodes are spread over; 0 = one per 500 nodes' },
+  ttl: { flag: 'ttl', env: 'HELIOS_BENCH_TTL', default: 5, doc: 'heartbeat lease TTL of every node, seconds (5 is the default TTL the targets are set for)' },
+  kill: { flag: 'kill', env: 'HELIOS_BENCH_KILL', default: 0, doc: 'simulated nodes whose keep-alives are cut; 0 = 2 % of --nodes, at least 10' },
+  agents: { flag: 'agents', env: 'HELIOS_BENCH_AGENTS', default: 3, doc: 'node agents run as separate processes' },
+  killAgents: { flag: 'kill-agents', env: 'HELIOS_BENCH_KILL_AGENTS', default: 2, doc: 'node-agent processes killed with SIGKILL' },
+  replicasPerNode: { flag: 'replicas-per-node', env: 'HELIOS_BENCH_REPLICAS_PER_NODE', default: 0, doc: 'Ready replicas bound to every simulated node (to measure evictions)' },
+  registerConcurrency: { flag: 'register-concurrency', env: 'HELIOS_BENCH_REGISTER_CONCURRENCY', default: 25, doc: 'simulated nodes registering at once while the fleet starts' },
+  streams: { flag: 'streams', env: 'HELIOS_BENCH_STREAMS', default: 4, doc: 'LeaseKeepAlive streams the simulated fleet multiplexes its leases over' },
+  settle: { flag: 'settle', env: 'HELIOS_BENCH_SETTLE', default: 0, doc: 'seconds to watch for false failures after each etcd disruption; 0 = 3 TTLs + 1 s per 1,000 nodes (etcd revokes at most 1,000 expired leases a second)' },
+  keep: { flag: 'keep', env: 'HELIOS_BENCH_KEEP', default: false, doc: 'keep the work dir (etcd data, logs) after the run' },
+  help: { flag: 'help', env: 'HELIOS_BENCH_HELP', default: false, doc: 'print this help' },
+};
+
+/** The resolved settings of one run. */
+export type BenchSettings = Resolved<typeof BENCH_SETTINGS>;
+
+/** The TTL the detection target is defined for. */
+export const DEFAULT_TTL_SECONDS = 5;
+
+/** Fills the derived defaults: cells, kill count, settle time. */
+export function deriveBenchPlan(s: BenchSettings): { nodes: number; cells: number; kill: number; agents: number; killAgents: number; settleSeconds: number } {
+  const nodes = Math.max(1, Math.floor(s.nodes));
+  const cells = s.cells > 0 ? Math.floor(s.cells) : Math.max(1, Math.ceil(nodes / 500));
+  const kill = Math.min(nodes, s.kill > 0 ? Math.floor(s.kill) : Math.max(10, Math.round(nodes * 0.02)));
+  const agents = Math.max(0, Math.floor(s.agents));
+  const killAgents = Math.min(agents, Math.max(0, Math.floor(s.killAgents)));
+  const settleSeconds = s.settle > 0 ? s.settle : 3 * s.ttl + Math.ceil(nodes / 1000);
+  return { nodes, cells, kill, agents, killAgents, settleSeconds };
+}
