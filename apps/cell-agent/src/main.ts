@@ -16,7 +16,7 @@ const SETTINGS = {
     default: '',
     doc: 'sim provider: URL of a sim cloud served by another process (it runs the simulated nodes); empty runs the sim and its nodes here',
   },
-  root: { flag: 'root', env: 'HELIOS_ROOT', default: '/helios/v1', doc: 'etcd key root' },
+  root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root' },
   id: { flag: 'id', env: 'HELIOS_AGENT_ID', default: '', doc: 'agent id (default: <host>-<pid>-<random>)' },
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, doc: 'election and liveness lease TTL in seconds' },
   nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, doc: 'heartbeat lease TTL of simulated nodes in seconds' },

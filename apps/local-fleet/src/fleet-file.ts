@@ -21,3 +21,13 @@ export function summarizeFleet(path: string): FleetSummary {
   }
   return { cells, minNodes };
 }
+
+/** The name of the (first) Deployment in a manifest file. */
+export function summarizeDeployment(path: string): string {
+  const doc = parseAllDocuments(readFileSync(path, 'utf8'))
+    .map((d) => d.toJS() as Record<string, unknown> | null)
+    .find((d) => d?.kind === 'Deployment');
+  const name = (doc?.metadata as { name?: string } | undefined)?.name;
+  if (!name) throw new Error(`${path} has no Deployment with a name`);
+  return name;
+}

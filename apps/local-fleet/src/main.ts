@@ -9,10 +9,12 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Metadata, credentials } from '@grpc/grpc-js';
 import { Kind, ListRequest, NodePhase, OperatorServiceClient, type ListResponse } from '@helios/api';
+import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { findEtcdBinary, freePort, startEtcd, type EtcdProcess } from '@helios/etcd-process';
 import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
-import { summarizeFleet } from './fleet-file';
+import { SimProvider } from '@helios/provider';
+import { summarizeDeployment, summarizeFleet } from './fleet-file';
 
 const SETTINGS = {
   fleet: { flag: 'fleet', env: 'HELIOS_FLEET', default: 'infra/local/fleet.yaml', doc: 'manifest applied at start' },
@@ -21,6 +23,9 @@ const SETTINGS = {
   etcdPort: { flag: 'etcd-port', env: 'HELIOS_ETCD_PORT', default: 2379, doc: 'etcd client port (a free one if taken)' },
   grpcAddr: { flag: 'grpc-addr', env: 'HELIOS_GRPC_ADDR', default: '127.0.0.1:50051', doc: 'control-plane gRPC address' },
   metricsAddr: { flag: 'metrics-addr', env: 'HELIOS_METRICS_ADDR', default: '127.0.0.1:9464', doc: 'control-plane /metrics address' },
+  deployment: { flag: 'deployment', env: 'HELIOS_FLEET_DEPLOYMENT', default: 'infra/local/deployment.yaml', doc: 'sample deployment applied once nodes are Ready (empty: none)' },
+  routerAddr: { flag: 'router-addr', env: 'HELIOS_ROUTER_LISTEN', default: '127.0.0.1:8080', doc: 'address of the router in front of the sample deployment' },
+  cellMetricsPort: { flag: 'cell-metrics-port', env: 'HELIOS_CELL_METRICS_PORT', default: 9465, doc: "first cell agent's /metrics port (one port per cell, counting up)" },
   nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, doc: 'seconds a node may be silent before it is dead' },
   help: { flag: 'help', env: 'HELIOS_HELP', default: false, doc: 'print this help' },
 };
@@ -70,19 +75,31 @@ async function main(): Promise<void> {
   const fleet = summarizeFleet(fleetPath);
 
   ensureEtcd();
-  for (const addr of [config.grpcAddr, config.metricsAddr]) {
+  const cellMetricsAddrs = fleet.cells.map((_, i) => `127.0.0.1:${config.cellMetricsPort + i}`);
+  for (const addr of [config.grpcAddr, config.metricsAddr, ...cellMetricsAddrs, ...(config.deployment ? [config.routerAddr] : [])]) {
     if (!(await portFree(addr))) throw new Error(`${addr} is in use: is another Helios fleet running? Stop it or pass --grpc-addr/--metrics-addr`);
   }
 
   const started: ComponentProcess[] = [];
   let etcd: EtcdProcess | undefined;
+  let hosts: NodeHosts | undefined;
+  let simServer: SimCloudServer | undefined;
+  // The simulated cloud lives in this process and boots every instance as a real node-agent
+  // process, so a node can be killed like a host (kill -9 its node-agent) and outlives a
+  // restarted cell agent, as a cloud would.
+  const sim = new SimProvider({ launchLatencyMs: 200 });
   let stopping = false;
   const shutdown = async (code: number): Promise<never> => {
     if (!stopping) {
       stopping = true;
       say('stopping ...');
-      // Agents first (they revoke their leases), then the control plane, then etcd.
-      for (const proc of [...started].reverse()) await proc.stop('SIGTERM', 10_000);
+      // Router and cell agents first, then the node agents (they stop their replicas and revoke
+      // their leases), then the control plane, then etcd.
+      for (const proc of [...started].reverse().filter((p) => p.name !== 'control-plane')) await proc.stop('SIGTERM', 10_000);
+      await hosts?.stop();
+      await simServer?.stop();
+      sim.close();
+      for (const proc of started.filter((p) => p.name === 'control-plane')) await proc.stop('SIGTERM', 10_000);
       await etcd?.stop();
       say('stopped; nothing left running');
     }
@@ -126,18 +143,23 @@ async function main(): Promise<void> {
 
     execFileSync(process.execPath, [join(REPO_ROOT, 'apps/cli/bin/helios.js'), '--server', config.grpcAddr, 'apply', '-f', fleetPath], { stdio: 'inherit' });
 
-    for (const cell of fleet.cells) {
+    hosts = new NodeHosts(sim, { etcd: etcd.endpoint, root: '/helios/v1', logDir: logs, leaseTtl: config.nodeLeaseTtl, drainSeconds: 2 });
+    hosts.start();
+    simServer = await SimCloudServer.start(sim);
+
+    for (const [i, cell] of fleet.cells.entries()) {
       supervise(
         launchComponent({
           name: `cell-agent/${cell}`,
           entry: 'apps/cell-agent/src/main.ts',
-          args: [...common, '--cell', cell, '--provider', 'sim', '--node-lease-ttl', String(config.nodeLeaseTtl)],
+          // Simulated nodes run replicas as real processes (the model server), on this host.
+          args: [...common, '--cell', cell, '--provider', 'sim', '--sim-url', simServer.url, '--node-lease-ttl', String(config.nodeLeaseTtl), '--metrics-addr', cellMetricsAddrs[i]!],
           env,
           logFile: join(logs, `cell-agent-${cell}.log`),
         }),
       );
     }
-    say(`cell agents   ${fleet.cells.join(', ')} (simulated cloud)`);
+    say(`cell agents   ${fleet.cells.join(', ')} (simulated cloud at ${simServer.url}; /metrics on ${cellMetricsAddrs.join(', ')})`);
 
     const ready = await waitFor(
       `${fleet.minNodes} Ready nodes`,
@@ -149,15 +171,36 @@ async function main(): Promise<void> {
       120_000,
       500,
     );
-    client.close();
     say(`fleet ready: ${ready} simulated GPU nodes in ${fleet.cells.length} cells; logs in ${logs}`);
+    client.close();
+
+    if (config.deployment) {
+      const deploymentPath = resolve(REPO_ROOT, config.deployment);
+      execFileSync(process.execPath, [join(REPO_ROOT, 'apps/cli/bin/helios.js'), '--server', config.grpcAddr, 'apply', '-f', deploymentPath], { stdio: 'inherit' });
+      const name = summarizeDeployment(deploymentPath);
+      supervise(
+        launchComponent({
+          name: 'router',
+          entry: 'apps/router/src/main.ts',
+          args: ['--listen', config.routerAddr, '--server', config.grpcAddr, '--deployment', name, '--retries', '2'],
+          env,
+          logFile: join(logs, 'router.log'),
+        }),
+      );
+      await waitFor(`deployment ${name} to serve through the router`, async () => (await fetch(`http://${config.routerAddr}/v1/infer`)).ok, 120_000, 500);
+      say(`deployment    ${name} serving through the router at http://${config.routerAddr}/v1/infer`);
+    }
     console.log(`
 Try next (in another terminal):
   npx helios get cells
   npx helios get pools
   npx helios get nodes -w                  # watch; Ctrl-C to stop
+  pkill -9 -f -- '--pool use1-h100-reserved'  # kill nodes: NotReady within the TTL, replicas move
   npx helios describe pool use1-h100-spot
-  npx helios apply -f infra/local/fleet.yaml
+  npx helios get replicas -l deployment=chat
+  curl -s ${config.routerAddr}/v1/infer
+  sed 's/--version, v1/--version, v2/' infra/local/deployment.yaml | npx helios apply -f -
+  npx helios rollout status deployment/chat
   curl -s ${config.metricsAddr}/metrics | grep helios_
 Press Ctrl-C here to stop the fleet.`);
   } catch (err) {

@@ -10,6 +10,7 @@ const SETTINGS = {
   startupDelayMs: { flag: 'startup-delay-ms', env: 'MODEL_STARTUP_DELAY_MS', default: 0, doc: 'not ready (/healthz 503) for this long after start' },
   failReadiness: { flag: 'fail-readiness', env: 'MODEL_FAIL_READINESS', default: false, doc: '/healthz always answers 503: a broken version' },
   replica: { flag: 'replica', env: 'HELIOS_REPLICA', default: hostname(), doc: 'replica name reported in answers (the node agent sets HELIOS_REPLICA)' },
+  exitWithParent: { flag: 'exit-with-parent', env: 'MODEL_EXIT_WITH_PARENT', default: true, doc: 'exit when the process that started it (the node agent) is gone, as with its host' },
   shutdownTimeoutMs: { flag: 'shutdown-timeout-ms', env: 'MODEL_SHUTDOWN_TIMEOUT_MS', default: 30_000, doc: 'exit 1 if requests in flight take longer than this after SIGTERM' },
   help: { flag: 'help', env: 'MODEL_HELP', default: false, doc: 'print this help' },
 };
@@ -39,6 +40,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  if (config.exitWithParent) {
+    // A node agent killed with SIGKILL cannot stop its replicas; on a real host they die with
+    // the host. Simulated hosts share one machine, so a replica notices its parent is gone
+    // (it is re-parented) and exits, leaving no orphan behind.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) {
+        log.warn({ parent }, 'the process that started this replica is gone; exiting');
+        process.exit(1);
+      }
+    }, 1_000).unref();
+  }
 }
 
 /** Reads flags and environment; prints help or a usage error and exits when that is all there is to do. */

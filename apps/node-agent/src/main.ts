@@ -23,7 +23,7 @@ const SETTINGS = {
   replicaLogs: { flag: 'replica-logs', env: 'HELIOS_REPLICA_LOG_DIR', default: '', doc: 'directory for replica stdout/stderr, one file per replica (default: discarded)' },
   drainSeconds: { flag: 'drain-seconds', env: 'HELIOS_DRAIN_SECONDS', default: 3, doc: "drain before SIGTERM when a deployment's strategy sets none" },
   graceSeconds: { flag: 'termination-grace-seconds', env: 'HELIOS_TERMINATION_GRACE_SECONDS', default: 10, doc: "SIGTERM-to-SIGKILL grace when a deployment's strategy sets none" },
-  root: { flag: 'root', env: 'HELIOS_ROOT', default: '/helios/v1', doc: 'etcd key root' },
+  root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root' },
   preemption: { flag: 'preemption', env: 'HELIOS_PREEMPTION', default: 'none', doc: "cloud preemption notice to watch: none, aws (IMDSv2 spot/instance-action) or gcp (instance/preempted)" },
   metadataUrl: { flag: 'metadata-url', env: 'HELIOS_METADATA_URL', default: '', doc: 'instance metadata endpoint (default: the cloud\'s well-known one)' },
   preemptionPollMs: { flag: 'preemption-poll-ms', env: 'HELIOS_PREEMPTION_POLL_MS', default: 5_000, doc: 'how often the preemption notice is read, in ms' },

@@ -11,6 +11,7 @@ const SETTINGS = {
   server: { flag: 'server', env: 'HELIOS_SERVER', default: '127.0.0.1:50051', doc: 'control-plane gRPC addresses, comma-separated' },
   deployment: { flag: 'deployment', env: 'HELIOS_DEPLOYMENT', default: '', doc: 'deployment whose endpoints to balance over (required)' },
   retries: { flag: 'retries', env: 'HELIOS_ROUTER_RETRIES', default: 1, doc: 'further attempts on other endpoints after a connection error' },
+  ejectMs: { flag: 'eject-ms', env: 'HELIOS_ROUTER_EJECT_MS', default: 5_000, doc: 'skip an endpoint that refused a connection for this long (0: never)' },
   upstreamTimeoutMs: { flag: 'upstream-timeout-ms', env: 'HELIOS_ROUTER_UPSTREAM_TIMEOUT_MS', default: 60_000, doc: 'an upstream silent this long answers 504' },
   help: { flag: 'help', env: 'HELIOS_ROUTER_HELP', default: false, doc: 'print this help' },
 };
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   endpoints.on('change', (change) => log.info({ endpoints: change.endpoints.map((e) => `${e.replica}@${e.address}`), added: change.added.length, removed: change.removed.length }, 'endpoint set changed'));
   const metrics = new RouterMetrics(() => endpoints.list().length);
   collectDefaultMetrics({ register: metrics.registry });
-  const server = createRouter({ deployment: config.deployment, endpoints, metrics, retries: config.retries, upstreamTimeoutMs: config.upstreamTimeoutMs, logger: log });
+  const server = createRouter({ deployment: config.deployment, endpoints, metrics, retries: config.retries, ejectMs: config.ejectMs, upstreamTimeoutMs: config.upstreamTimeoutMs, logger: log });
 
   const { host, port } = parseHostPort(config.listen);
   await new Promise<void>((resolve, reject) => {

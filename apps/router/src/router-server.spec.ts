@@ -24,9 +24,10 @@ describe('router over a live endpoint set', () => {
     return { replica, address: `127.0.0.1:${port}`, revision: 1, cell: 'c1', node: 'n1' };
   };
 
-  const route = async (retries: number): Promise<{ url: string; metrics: RouterMetrics }> => {
+  // Ejection off unless a test is about it, so each request's path through the set is plain round-robin.
+  const route = async (retries: number, ejectMs = 0): Promise<{ url: string; metrics: RouterMetrics }> => {
     const metrics = new RouterMetrics(() => endpoints.list().length);
-    const server = createRouter({ deployment: 'web', endpoints, metrics, retries, logger });
+    const server = createRouter({ deployment: 'web', endpoints, metrics, retries, logger, ejectMs });
     routers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, metrics };
@@ -107,6 +108,23 @@ describe('router over a live endpoint set', () => {
     expect(answers.map((a) => [a.status, a.replica])).toEqual(Array.from({ length: 4 }, () => [200, 'web-a']));
     expect(await counter(metrics, 'helios_router_retries_total')).toBe(2);
     expect(await counter(metrics, 'helios_router_upstream_errors_total', { error: 'ECONNREFUSED' })).toBe(2);
+  });
+
+  it('ejects an endpoint that refused a connection, so later requests skip it without a retry', async () => {
+    const { url, metrics } = await route(0, 60_000);
+    await setTo(ep.a!, ep.dead!);
+    const answers = await inferMany(url, 6);
+    // One request may reach the dead endpoint before it is known dead; none after that.
+    expect(answers.filter((a) => a.status === 502).length).toBeLessThanOrEqual(1);
+    expect(answers.filter((a) => a.status === 200 && a.replica === 'web-a').length).toBeGreaterThanOrEqual(5);
+    expect(await counter(metrics, 'helios_router_upstream_requests_total', { replica: 'web-dead' })).toBeLessThanOrEqual(1);
+  });
+
+  it('still tries ejected endpoints when every endpoint is ejected', async () => {
+    const { url, metrics } = await route(0, 60_000);
+    await setTo(ep.dead!);
+    expect((await inferMany(url, 3)).map((a) => a.status)).toEqual([502, 502, 502]);
+    expect(await counter(metrics, 'helios_router_upstream_requests_total', { replica: 'web-dead' })).toBe(3);
   });
 
   it('answers 502 when retries are off and the chosen endpoint is dead', async () => {

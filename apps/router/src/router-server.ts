@@ -19,6 +19,12 @@ export interface RouterOptions {
   metrics: RouterMetrics;
   /** Further attempts on other endpoints after a connection error; default 1. */
   retries?: number;
+  /**
+   * An endpoint that refused or broke a connection is skipped for this long (passive outlier
+   * ejection), unless every endpoint is ejected; 0 turns it off. Default 5 s: about the time the
+   * control plane takes to unpublish the replicas of a dead node.
+   */
+  ejectMs?: number;
   /** An upstream silent for this long fails the request with 504; default 60 s. */
   upstreamTimeoutMs?: number;
   /** Larger request bodies are refused with 413; default 10 MiB. */
@@ -63,12 +69,21 @@ export function createRouter(options: RouterOptions): Server {
   // Kept-alive upstream connections: a new TCP connection per request would dominate the
   // latency of a fast model and exhaust ports under load.
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const ejectMs = Math.max(0, options.ejectMs ?? 5_000);
+  const ejectedUntil = new Map<string, number>();
   let cursor = 0;
 
   // A retry is an extra attempt, not a turn: it leaves the cursor where the first attempt put
   // it. Were it to advance the cursor, with [a, dead] every request would land on dead first.
+  // Ejected endpoints are passed over while any other is left ("panic" otherwise, as in Envoy:
+  // a set that is all ejected is better tried than refused).
   const pick = (tried: ReadonlySet<string>): Endpoint | undefined => {
-    const turn = nextInTurn(endpoints.list(), cursor, (e) => e.replica, tried);
+    const now = Date.now();
+    for (const [replica, until] of ejectedUntil) if (until <= now) ejectedUntil.delete(replica);
+    const list = endpoints.list();
+    const key = (e: Endpoint) => e.replica;
+    let turn = nextInTurn(list, cursor, key, ejectedUntil.size === 0 ? tried : new Set([...tried, ...ejectedUntil.keys()]));
+    if (!turn.choice && ejectedUntil.size > 0) turn = nextInTurn(list, cursor, key, tried);
     if (tried.size === 0) cursor = turn.cursor;
     return turn.choice;
   };
@@ -104,6 +119,7 @@ export function createRouter(options: RouterOptions): Server {
         options.logger?.warn({ replica: endpoint.replica, address: endpoint.address, error: failure.code, attempt }, 'upstream attempt failed');
         if (failure.code === 'ETIMEDOUT') return answer(res, started, 504, { error: `replica ${failure.message}` });
         if (!RETRYABLE.has(failure.code)) break;
+        if (ejectMs > 0) ejectedUntil.set(endpoint.replica, Date.now() + ejectMs);
       }
     }
     if (!lastError) return answer(res, started, 503, { error: `no ready endpoint for deployment ${options.deployment}` });

@@ -30,3 +30,4 @@ export { SimCloudClient, type SimCloudClientOptions } from './sim-cloud/sim-clou
 export { SimCloudServer, type SimCloudServerOptions } from './sim-cloud/sim-cloud-server';
 export { SimNodeFleet, type SimNodeFleetOptions } from './sim-node-fleet';
 export { SimulatedRuntime, type SimulatedRuntimeOptions } from './simulated-runtime';
+export { NodeHosts, type NodeHostOptions } from './sim-cloud/sim-node-hosts';

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { Cell, Deployment, Kind, NodePhase, NodePool, OperatorServiceClient, Tier, wrap, type ApplyResponse, type ListResponse, type Resource } from '@helios/api';
-import { SimCloudServer } from '@helios/cell-agent';
+import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd } from '@helios/etcd-process';
 import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
@@ -32,7 +32,7 @@ import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
 import { benchFailures, idealRolloutSeconds, type RolloutFigures } from './bench-figures';
 import { FleetWatch, isComplete, isServing } from './fleet-watch';
 import { LoadGenerator } from './load-generator';
-import { NodeHosts } from './node-hosts';
+
 import { staleAnswers, type VersionWindow } from './response-windows';
 
 const ROOT = '/helios/v1';
