@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Resolved } from '@helios/config';
+import { CAPACITY_SETTINGS } from './controllers/capacity/capacity-settings';
 
 /** Every setting of the control plane: flag, environment variable, default and one line of doc. */
 export const CONTROL_PLANE_SETTINGS = {
@@ -9,6 +10,7 @@ export const CONTROL_PLANE_SETTINGS = {
   id: { flag: 'id', env: 'HELIOS_ID', default: `${hostname()}-${process.pid}`, doc: 'id of this replica in leader election' },
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, doc: 'TTL in seconds of the leader lease: how soon a standby takes over' },
   root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root of all Helios keys' },
+  ...CAPACITY_SETTINGS,
 };
 
 /** The control plane's resolved settings. */

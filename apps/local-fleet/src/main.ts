@@ -132,7 +132,8 @@ async function main(): Promise<void> {
       launchComponent({
         name: 'control-plane',
         entry: 'apps/control-plane/src/main.ts',
-        args: [...common, '--grpc-addr', config.grpcAddr, '--metrics-addr', config.metricsAddr],
+        // A short scale-down cooldown, so a deleted deployment's pools shrink while you watch.
+        args: [...common, '--grpc-addr', config.grpcAddr, '--metrics-addr', config.metricsAddr, '--scale-down-cooldown-seconds', '60'],
         env,
         logFile: join(logs, 'control-plane.log'),
       }),

@@ -1,6 +1,7 @@
 import type { Logger } from '@helios/config';
 import type { Clock, ControllerMetrics } from '@helios/controller-runtime';
 import type { Etcd3, Fence, Keys, ResourceStore } from '@helios/store';
+import type { CapacitySettings } from './capacity/capacity-settings';
 
 /** What every control-plane controller is built from. */
 export interface ControllerDeps {
@@ -12,4 +13,6 @@ export interface ControllerDeps {
   metrics: ControllerMetrics;
   logger: Logger;
   clock?: Clock;
+  /** The capacity planner's knobs from the control plane's settings; their defaults when absent. */
+  capacity?: CapacitySettings;
 }

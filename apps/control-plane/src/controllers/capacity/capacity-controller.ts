@@ -5,7 +5,7 @@ import { awaitsNode, CAPACITY_UNAVAILABLE, poolKey, replicaId } from '@helios/sc
 import { Informer, isConflict, isNotFound } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { demandingReplicas, isRetired } from '../placement/replica-demand';
-import { capacitySettingsFromEnv, plannerOptions, type CapacitySettings } from './capacity-settings';
+import { defaultCapacitySettings, plannerOptions, type CapacitySettings } from './capacity-settings';
 
 /**
  * The capacity planner's control loop: for each cell, turns the replicas placed there into a
@@ -35,7 +35,7 @@ export class CapacityController implements Controller {
     settings?: Partial<CapacitySettings>,
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.settings = { ...capacitySettingsFromEnv(), ...settings };
+    this.settings = { ...defaultCapacitySettings(), ...deps.capacity, ...settings };
   }
 
   async start(signal: AbortSignal): Promise<void> {

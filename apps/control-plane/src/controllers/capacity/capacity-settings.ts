@@ -3,8 +3,8 @@ import type { CapacityOptions } from '@helios/capacity';
 
 /**
  * The capacity planner's knobs, shared by the capacity and placement controllers (both must agree
- * on how long a CapacityUnavailable pool is skipped). Read from the environment: the control plane's
- * flags do not carry them yet.
+ * on how long a CapacityUnavailable pool is skipped). Part of the control plane's settings (flags,
+ * then environment), handed to the controllers in ControllerDeps.
  */
 export const CAPACITY_SETTINGS = {
   scaleDownCooldownSeconds: {
@@ -27,9 +27,9 @@ export const CAPACITY_SETTINGS = {
 /** The resolved capacity settings. */
 export type CapacitySettings = Resolved<typeof CAPACITY_SETTINGS>;
 
-/** Reads the capacity settings from `env` (no flags), with their defaults. */
-export function capacitySettingsFromEnv(env: NodeJS.ProcessEnv = process.env): CapacitySettings {
-  return loadConfig(CAPACITY_SETTINGS, [], env);
+/** The capacity settings' defaults, for controllers built without the control plane's settings (tests). */
+export function defaultCapacitySettings(): CapacitySettings {
+  return loadConfig(CAPACITY_SETTINGS, [], {});
 }
 
 /** The planner options the settings stand for. */

@@ -158,25 +158,28 @@ export class NodeLifecycleController implements Controller {
       const [cell, node, ...rest] = key.slice(heartbeatPrefix.length).split('/');
       return cell && node && rest.length === 0 ? [cell, node] : undefined;
     };
+    // The cell is looked at again only when one of its silences begins or ends: ten thousand
+    // heartbeats appearing when a leader starts must not mean ten thousand passes over a cell.
     term.heartbeats.on((event) => {
       const id = nodeIdOfHeartbeat(event.key);
       if (!id) return;
-      const nodeId = id.join('/');
+      const [cell, node] = id;
+      const nodeId = `${cell}/${node}`;
+      let silenceChanged: boolean;
       if (event.type === 'deleted') {
         // The first delete counts: a second one (re-registered and lost again before we got to
         // it) would only move the time forward.
-        if (!term.silences.has(nodeId)) {
-          term.silences.set(nodeId, { since: this.clock.now(), seen: true, lease: event.entry.lease, ttlSeconds: term.leaseTtls.ttlOf(id[0]), recorded: false });
+        silenceChanged = !term.silences.has(nodeId);
+        if (silenceChanged) {
+          term.silences.set(nodeId, { since: this.clock.now(), seen: true, lease: event.entry.lease, ttlSeconds: term.leaseTtls.ttlOf(cell), recorded: false });
         }
       } else {
-        term.silences.delete(nodeId);
-        term.leaseTtls.note(id[0], event.entry.lease);
+        silenceChanged = term.silences.delete(nodeId);
+        term.leaseTtls.note(cell, event.entry.lease);
       }
       term.absentSince.delete(nodeId);
-    });
-    runner.watch(term.heartbeats, (event) => {
-      const id = nodeIdOfHeartbeat(event.key);
-      return id ? [`node/${id[0]}/${id[1]}`, `cell/${id[0]}`] : undefined;
+      runner.enqueue(`node/${cell}/${node}`);
+      if (silenceChanged) runner.enqueue(`cell/${cell}`);
     });
 
     term.nodes.on((event) => {
@@ -191,16 +194,28 @@ export class NodeLifecycleController implements Controller {
       if (!names) term.nodesByCell.set(parsed.parent, (names = new Set()));
       names.add(parsed.name);
     });
+    // A node's phase or its Heartbeat condition decides whether it counts and whether it awaits
+    // eviction: the cell needs a look when those change, not on every status write.
     runner.watch(term.nodes, (event) => {
       const parsed = keys.parse('node', event.key);
-      return parsed ? [`node/${parsed.parent}/${parsed.name}`, `cell/${parsed.parent}`] : undefined;
+      if (!parsed) return undefined;
+      const before = event.type === 'added' ? undefined : event.previous?.status;
+      const after = event.type === 'deleted' ? undefined : event.object.status;
+      const cellMatters =
+        event.type !== 'modified' || before?.phase !== after?.phase || isHeartbeatLost(before) !== isHeartbeatLost(after) || term.silences.has(`${parsed.parent}/${parsed.name}`);
+      return cellMatters ? [`node/${parsed.parent}/${parsed.name}`, `cell/${parsed.parent}`] : `node/${parsed.parent}/${parsed.name}`;
     });
 
     term.replicas.on((event) => {
       const parsed = keys.parse('replica', event.key);
       if (!parsed) return;
       const before = event.previous?.spec ?? (event.type === 'deleted' ? event.object.spec : undefined);
-      if (before?.node) term.replicasByNode.get(`${before.cell}/${before.node}`)?.delete(event.key);
+      if (before?.node) {
+        const previousId = `${before.cell}/${before.node}`;
+        const bound = term.replicasByNode.get(previousId);
+        bound?.delete(event.key);
+        if (bound?.size === 0) term.replicasByNode.delete(previousId);
+      }
       const spec = event.object.spec;
       if (event.type !== 'deleted' && spec?.node) {
         const nodeId = `${spec.cell}/${spec.node}`;

@@ -3,7 +3,7 @@ import { ControllerRunner, systemClock, type Clock, type Controller, type Reconc
 import { awaitsCell, placeReplicas, type Assignment, type Unplaceable } from '@helios/scheduling';
 import { Informer, isConflict, isNotFound } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
-import { capacitySettingsFromEnv } from '../capacity/capacity-settings';
+import { defaultCapacitySettings } from '../capacity/capacity-settings';
 import { cacheReached } from './informer-barrier';
 import { demandingReplicas, isRetired } from './replica-demand';
 
@@ -43,7 +43,7 @@ export class PlacementController implements Controller {
     options: PlacementOptions = {},
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.backoffSeconds = options.capacityUnavailableBackoffSeconds ?? capacitySettingsFromEnv().capacityUnavailableBackoffSeconds;
+    this.backoffSeconds = options.capacityUnavailableBackoffSeconds ?? (deps.capacity ?? defaultCapacitySettings()).capacityUnavailableBackoffSeconds;
     this.retryMs = options.retryUnplaceableMs ?? 5_000;
   }
 
