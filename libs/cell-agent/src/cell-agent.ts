@@ -6,7 +6,7 @@ import type { Etcd3 } from 'etcd3';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
-import { cacheReached } from './cache-barrier';
+import { cacheReached } from '@helios/store';
 import type { CellCache } from './cell-cache';
 import { CellLock } from './cell-lock';
 import { CellStatusReconciler } from './cell-status-reconciler';

@@ -1,4 +1,3 @@
-export { cacheReached, type RevisionSource } from './cache-barrier';
 export { CellAgent, type CellAgentDeps, type CellAgentOptions } from './cell-agent';
 export type { CellCache } from './cell-cache';
 export { CellLock } from './cell-lock';

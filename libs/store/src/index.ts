@@ -21,3 +21,4 @@ export { prefixRangeEnd, readPrefix, type PrefixSnapshot } from './prefix-range'
 export { decodeResource, encodeResource } from './resource-codec';
 export { ResourceStore, type DeleteOptions, type ListResult, type WriteOptions } from './resource-store';
 export type { Etcd3 } from 'etcd3';
+export { cacheReached, type RevisionSource } from './cache-barrier';

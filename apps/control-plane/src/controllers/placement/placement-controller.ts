@@ -4,7 +4,7 @@ import { awaitsCell, placeReplicas, type Assignment, type Unplaceable } from '@h
 import { Informer, isConflict, isNotFound } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { defaultCapacitySettings } from '../capacity/capacity-settings';
-import { cacheReached } from './informer-barrier';
+import { cacheReached } from '@helios/store';
 import { demandingReplicas, isRetired } from './replica-demand';
 
 /** Options of the placement controller. */
