@@ -88,7 +88,7 @@ describe('LeasePool', () => {
     expect(pool.size).toBe(0);
   });
 
-  it('reports a lease lost when renewals stop reaching etcd until its TTL runs out', async () => {
+  it('holds a lease cut off past its TTL in doubt, and reports it lost once etcd, reached again, says it expired', async () => {
     const proxy = await TcpProxy.start(endpoint);
     const cut = connectEtcd(proxy.endpoint);
     const pool = new LeasePool(cut, { streams: 1 });
@@ -98,9 +98,35 @@ describe('LeasePool', () => {
     const reasons: Error[] = [];
     lease.onLost((reason) => reasons.push(reason));
     proxy.freeze();
-    await waitUntil('onLost', () => reasons.length > 0, 10_000);
-    expect(reasons[0]!.message).toMatch(/expired/);
+    // etcd expires the lease on its own; the holder cannot know yet, so it is in doubt, not lost.
     await waitUntil('etcd to drop the key', async () => !(await keyExists(`${root}partitioned`)), 10_000);
+    expect(lease.inDoubt).toBe(true);
+    expect(reasons).toEqual([]);
+    proxy.sever();
+    await waitUntil('onLost', () => reasons.length > 0, 15_000);
+    expect(reasons[0]!.message).toMatch(/TTL 0/);
+    expect(lease.lost).toBe(true);
+    expect(lease.inDoubt).toBe(false);
+  });
+
+  it('keeps a lease that etcd kept while the holder was cut off past its local deadline', async () => {
+    const proxy = await TcpProxy.start(endpoint);
+    const cut = connectEtcd(proxy.endpoint);
+    const pool = new LeasePool(cut, { streams: 1 });
+    cleanups.push(() => proxy.close(), () => cut.close(), () => pool.close());
+    const lease = await pool.grant(3);
+    const reasons: Error[] = [];
+    lease.onLost((reason) => reasons.push(reason));
+    proxy.freeze();
+    // Keep it alive behind the holder's back, as etcd's extension of leases across a restart does.
+    const stream = await client.leaseClient.leaseKeepAlive();
+    const keepAlive = setInterval(() => stream.write({ ID: lease.id }), 500);
+    cleanups.push(() => clearInterval(keepAlive), () => stream.end());
+    await waitUntil('the local deadline to pass', () => lease.inDoubt, 10_000);
+    proxy.sever();
+    await waitUntil('a confirmed renewal', () => !lease.inDoubt, 10_000);
+    expect(reasons).toEqual([]);
+    expect(lease.lost).toBe(false);
   });
 
   it('survives broken streams: reopens them and keeps every lease', async () => {

@@ -7,8 +7,13 @@ export interface Lease {
   readonly id: string;
   /** TTL in seconds as granted by etcd (it raises TTLs below its minimum). */
   readonly ttl: number;
-  /** True once the lease is lost; keys bound to it are gone or about to be. */
+  /** True once etcd said the lease is gone (a keep-alive answered TTL 0): its keys are gone. */
   readonly lost: boolean;
+  /**
+   * True while no renewal has been confirmed within the TTL: etcd may have expired the lease, or
+   * kept it (it extends leases across its own restarts). Settled by etcd's next answer.
+   */
+  readonly inDoubt: boolean;
   /** Calls `cb` once if the lease is lost (at once if it already is); returns the unsubscribe. */
   onLost(cb: (reason: Error) => void): () => void;
   /** Stops renewing and revokes the lease: its keys vanish now. */
@@ -29,12 +34,14 @@ export interface LeasePoolOptions {
 // being up to 100 ms late costs nothing, and one wheel slot per 100 ms keeps 10,000 leases at one
 // timer instead of 10,000.
 const TICK_MS = 100;
-// While no stream is open a due renewal is retried this often, until the lease's deadline.
+// While no stream is open a due renewal is retried this often.
 const NO_STREAM_RETRY_MS = 250;
-// Stream reopen back-off: 100 ms doubling to 5 s, reset by the first response on the new stream.
+// Stream reopen back-off: 100 ms doubling to 1 s, reset by the first response on the new stream.
+// Capped well below the lease TTL (5 s by default): an etcd restart takes about a second, and a
+// longer wait would let leases expire on the server after it is back.
 const REOPEN_MIN_MS = 100;
-const REOPEN_MAX_MS = 5_000;
-// A revoke after a local expiry is a courtesy to etcd; on a partitioned link it must not hang.
+const REOPEN_MAX_MS = 1_000;
+// A revoke must not hang on a partitioned link.
 const REVOKE_DEADLINE_MS = 5_000;
 
 class PooledLease implements Lease {
@@ -55,6 +62,10 @@ class PooledLease implements Lease {
   ) {
     this.intervalMs = (ttl * 1000) / 3;
     this.deadline = grantedAt + ttl * 1000;
+  }
+
+  get inDoubt(): boolean {
+    return !this.lost && this.active && now() >= this.deadline;
   }
 
   onLost(cb: (reason: Error) => void): () => void {
@@ -137,9 +148,13 @@ class StreamSlot {
  *
  * Each lease is renewed every ttl/3. Its deadline is the send time of the last renewal etcd
  * confirmed plus the TTL etcd answered: a lower bound of when etcd will expire it. A lease is lost
- * only when that deadline passes without a confirmed renewal (it is then revoked, so its keys go
- * at once rather than when etcd gets round to it) or when etcd answers TTL 0. A broken stream is
- * reopened with back-off and its unanswered renewals are sent again on the others.
+ * only when etcd says so (a keep-alive answered TTL 0). Past its deadline without a confirmed
+ * renewal the lease is merely in doubt (`inDoubt`), and renewals go on: etcd extends every lease
+ * across its own restart and leader change, so a client that could not reach etcd for a few
+ * seconds may well find its lease alive. Declaring it lost (and revoking it) on the local clock
+ * would turn an etcd restart into a fleet-wide false failure. A holder that really was cut off
+ * learns it when the connection returns and etcd answers TTL 0, and registers again then.
+ * A broken stream is reopened with back-off and its unanswered renewals are sent again on the others.
  */
 export class LeasePool {
   private readonly leases = new Map<string, PooledLease>();
@@ -250,12 +265,11 @@ export class LeasePool {
 
   private process(lease: PooledLease): void {
     const t = now();
-    if (t >= lease.deadline) {
-      this.lose(lease, new Error(`lease ${lease.id} expired: no renewal confirmed within its ${lease.ttl} s TTL`), true);
-      return;
-    }
     const sent = this.send(lease, t);
-    this.schedule(lease, Math.min(t + (sent ? lease.intervalMs : NO_STREAM_RETRY_MS), lease.deadline));
+    // Before the deadline, renew on schedule (or retry soon without a stream, but no later than
+    // the deadline); past it, keep asking at the retry pace until etcd answers either way.
+    const next = sent ? t + lease.intervalMs : t + NO_STREAM_RETRY_MS;
+    this.schedule(lease, t < lease.deadline ? Math.min(next, lease.deadline) : next);
   }
 
   private send(lease: PooledLease, sentAt: number): boolean {
@@ -277,20 +291,15 @@ export class LeasePool {
     if (!request || !lease || request.lease !== lease) return;
     const ttl = Number(res.TTL);
     if (ttl <= 0) {
-      this.lose(lease, new Error(`lease ${lease.id} is gone: etcd answered TTL 0 (expired or revoked)`), false);
+      this.lose(lease, new Error(`lease ${lease.id} is gone: etcd answered TTL 0 (expired or revoked)`));
       return;
     }
     lease.deadline = Math.max(lease.deadline, request.sentAt + ttl * 1000);
   }
 
-  private lose(lease: PooledLease, reason: Error, revoke: boolean): void {
+  private lose(lease: PooledLease, reason: Error): void {
     this.forget(lease);
     lease.markLost(reason, (err) => this.report(err));
-    // Our deadline is a lower bound of etcd's; revoking makes etcd agree with us now, so the
-    // lease's keys do not outlive the holder's belief that it lost them.
-    if (revoke) {
-      this.client.leaseClient.leaseRevoke({ ID: lease.id }, { deadline: Date.now() + REVOKE_DEADLINE_MS }).catch(() => undefined);
-    }
   }
 
   private ensureStreams(): void {

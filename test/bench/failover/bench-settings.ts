@@ -9,8 +9,12 @@ export const BENCH_SETTINGS = {
   agents: { flag: 'agents', env: 'HELIOS_BENCH_AGENTS', default: 3, doc: 'node agents run as separate processes' },
   killAgents: { flag: 'kill-agents', env: 'HELIOS_BENCH_KILL_AGENTS', default: 2, doc: 'node-agent processes killed with SIGKILL' },
   replicasPerNode: { flag: 'replicas-per-node', env: 'HELIOS_BENCH_REPLICAS_PER_NODE', default: 0, doc: 'Ready replicas bound to every simulated node (to measure evictions)' },
-  registerConcurrency: { flag: 'register-concurrency', env: 'HELIOS_BENCH_REGISTER_CONCURRENCY', default: 25, doc: 'simulated nodes registering at once while the fleet starts' },
-  streams: { flag: 'streams', env: 'HELIOS_BENCH_STREAMS', default: 4, doc: 'LeaseKeepAlive streams the simulated fleet multiplexes its leases over' },
+  registerConcurrency: { flag: 'register-concurrency', env: 'HELIOS_BENCH_REGISTER_CONCURRENCY', default: 10, doc: 'simulated nodes registering at once while the fleet starts' },
+  // etcd serves one keep-alive at a time per stream, and a follower forwards each one to the
+  // leader over HTTP before it takes the next: a stream on a follower renews ~1,000 leases a
+  // second on an idle machine and far fewer on a busy one. 10,000 leases at TTL 5 need 6,000
+  // renewals a second; 4 streams fell behind here (every lease lost at once), 16 keep up.
+  streams: { flag: 'streams', env: 'HELIOS_BENCH_STREAMS', default: 16, doc: 'LeaseKeepAlive streams the simulated fleet multiplexes its leases over' },
   settle: { flag: 'settle', env: 'HELIOS_BENCH_SETTLE', default: 0, doc: 'seconds to watch for false failures after each etcd disruption; 0 = 3 TTLs + 1 s per 1,000 nodes (etcd revokes at most 1,000 expired leases a second)' },
   keep: { flag: 'keep', env: 'HELIOS_BENCH_KEEP', default: false, doc: 'keep the work dir (etcd data, logs) after the run' },
   help: { flag: 'help', env: 'HELIOS_BENCH_HELP', default: false, doc: 'print this help' },

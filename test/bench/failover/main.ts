@@ -11,7 +11,7 @@
  * Prints the figures and, last, one line of JSON. Exits 1 unless, at the default TTL,
  * detectionP99Seconds <= 10 and falseFailures = 0 (at another TTL: p99 <= 2 TTLs).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcdCluster, type EtcdCluster } from '@helios/etcd-process';
 import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { Informer, Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
+import { FleetProcess } from './fleet-process';
 import { BENCH_SETTINGS, DEFAULT_TTL_SECONDS, deriveBenchPlan, type BenchSettings } from './bench-settings';
 import { roundSeconds, summarizeLatencies } from './latency-summary';
 import { NodePhaseWatch } from './node-phase-watch';
@@ -27,60 +28,12 @@ import { LeadershipMonitor } from './leadership-monitor';
 import { CpuSampler } from './process-cpu';
 import { processMemoryMiB } from './process-memory';
 import { histogramQuantileBound, sampleValue } from './prometheus-text';
-import { simNode, type FleetCommand, type FleetReport } from './sim-fleet-protocol';
+import { simNode } from './sim-fleet-protocol';
+import { Teardown } from './teardown';
 
 const ROOT = '/helios/v1';
 const say = (line: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Everything the run started, stopped in reverse on the way out, whatever happened. */
-class Teardown {
-  private readonly steps: { what: string; run: () => Promise<unknown> | unknown }[] = [];
-  add(what: string, run: () => Promise<unknown> | unknown): void {
-    this.steps.push({ what, run });
-  }
-  async run(): Promise<void> {
-    for (const step of this.steps.splice(0).reverse()) {
-      try {
-        await step.run();
-      } catch (err) {
-        say(`teardown: ${step.what} failed: ${(err as Error).message}`);
-      }
-    }
-  }
-}
-
-/** The simulated fleet child process and a typed request/answer over its IPC channel. */
-class FleetProcess {
-  private readonly waiters: ((report: FleetReport) => boolean)[] = [];
-
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (report: FleetReport) => {
-      const index = this.waiters.findIndex((w) => w(report));
-      if (index >= 0) this.waiters.splice(index, 1);
-    });
-  }
-
-  send(command: FleetCommand): void {
-    this.child.send(command);
-  }
-
-  next<T extends FleetReport['type']>(type: T | 'failed', timeoutMs: number): Promise<Extract<FleetReport, { type: T }>> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the simulated fleet did not answer '${type}' within ${timeoutMs / 1000} s`)), timeoutMs);
-      const exit = () => reject(new Error(`the simulated fleet exited (code ${this.child.exitCode}) while waiting for '${type}'`));
-      this.child.once('exit', exit);
-      this.waiters.push((report) => {
-        if (report.type !== type && report.type !== 'failed') return false;
-        clearTimeout(timer);
-        this.child.off('exit', exit);
-        if (report.type === 'failed') reject(new Error(`the simulated fleet failed: ${report.message}`));
-        else resolve(report as Extract<FleetReport, { type: T }>);
-        return true;
-      });
-    });
-  }
-}
 
 interface Figures {
   nodes: number;
@@ -116,7 +69,7 @@ async function main(): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'helios-bench-failover-'));
   const logs = join(workDir, 'logs');
   mkdirSync(logs, { recursive: true });
-  const teardown = new Teardown();
+  const teardown = new Teardown(say);
   teardown.add('removing the work dir', () => {
     if (!settings.keep) rmSync(workDir, { recursive: true, force: true });
   });

@@ -32,6 +32,13 @@ describe('cellLivenessStatus', () => {
     expect([condition.status, condition.lastTransitionTime]).toEqual([live ? 'True' : 'False', since]);
   });
 
+  it('keeps a Degraded cell Degraded while its agent lives, and Unreachable wins when it dies', () => {
+    const degraded = CellStatus.fromPartial({ ...ready, phase: CellPhase.CELL_PHASE_DEGRADED, conditions: [...ready.conditions, { type: 'Degraded', status: 'True', reason: 'NodeStorm' }] });
+    expect(cellLivenessStatus(degraded, 'a1', T1)).toBeUndefined();
+    expect(cellLivenessStatus({ ...degraded, phase: CellPhase.CELL_PHASE_READY }, 'a1', T1)!.phase).toBe(CellPhase.CELL_PHASE_DEGRADED);
+    expect(cellLivenessStatus(degraded, undefined, T1)!.phase).toBe(CellPhase.CELL_PHASE_UNREACHABLE);
+  });
+
   it('keeps the rest of the status', () => {
     const next = cellLivenessStatus(ready, undefined, T1)!;
     expect(next.nodes).toBe(4);

@@ -1,4 +1,5 @@
 import { CellPhase, CellStatus, type Condition } from '@helios/api';
+import { DEGRADED_CONDITION } from '../node-lifecycle/cell-degraded-status';
 
 /** The condition type that records whether the cell's agent is live. */
 export const AGENT_LIVE_CONDITION = 'AgentLive';
@@ -6,7 +7,9 @@ export const AGENT_LIVE_CONDITION = 'AgentLive';
 /**
  * The Cell status that follows from its agent key, or undefined when the status already says so.
  * The agent key exists exactly while the cell agent's lease lives, so: key present -> agentLive,
- * phase Ready, agentId from the key; key absent -> not live, phase Unreachable, no agent id.
+ * phase Ready (Degraded while the node-lifecycle controller holds the Degraded condition True:
+ * that phase is its fact, not ours to reset), agentId from the key; key absent -> not live,
+ * phase Unreachable, no agent id.
  * The AgentLive condition changes its lastTransitionTime only when its status flips.
  *
  * Example: status {phase Ready, agentLive true, agentId "a1"} and no key at `now` ->
@@ -15,7 +18,8 @@ export const AGENT_LIVE_CONDITION = 'AgentLive';
 export function cellLivenessStatus(current: CellStatus | undefined, agentId: string | undefined, now: string): CellStatus | undefined {
   const status = current ?? CellStatus.fromPartial({});
   const live = agentId !== undefined;
-  const phase = live ? CellPhase.CELL_PHASE_READY : CellPhase.CELL_PHASE_UNREACHABLE;
+  const degraded = status.conditions.some((c) => c.type === DEGRADED_CONDITION && c.status === 'True');
+  const phase = !live ? CellPhase.CELL_PHASE_UNREACHABLE : degraded ? CellPhase.CELL_PHASE_DEGRADED : CellPhase.CELL_PHASE_READY;
   const condition: Condition = live
     ? { type: AGENT_LIVE_CONDITION, status: 'True', reason: 'AgentKeyPresent', message: `cell agent ${agentId} holds the agent key`, lastTransitionTime: now }
     : { type: AGENT_LIVE_CONDITION, status: 'False', reason: 'AgentKeyMissing', message: 'no cell agent holds the agent key', lastTransitionTime: now };

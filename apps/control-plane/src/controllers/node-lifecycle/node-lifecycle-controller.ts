@@ -194,16 +194,17 @@ export class NodeLifecycleController implements Controller {
       if (!names) term.nodesByCell.set(parsed.parent, (names = new Set()));
       names.add(parsed.name);
     });
-    // A node's phase or its Heartbeat condition decides whether it counts and whether it awaits
-    // eviction: the cell needs a look when those change, not on every status write.
+    // The cell needs a look when a node's change can move its plan: the node is silent, its
+    // Heartbeat condition flipped (it now awaits eviction, or no longer), or the cell has silent
+    // nodes whose share any change of the node count moves. Not on every status write.
     runner.watch(term.nodes, (event) => {
       const parsed = keys.parse('node', event.key);
       if (!parsed) return undefined;
-      const before = event.type === 'added' ? undefined : event.previous?.status;
+      const nodeKey = `node/${parsed.parent}/${parsed.name}`;
+      const before = event.type === 'added' ? undefined : (event.previous ?? event.object).status;
       const after = event.type === 'deleted' ? undefined : event.object.status;
-      const cellMatters =
-        event.type !== 'modified' || before?.phase !== after?.phase || isHeartbeatLost(before) !== isHeartbeatLost(after) || term.silences.has(`${parsed.parent}/${parsed.name}`);
-      return cellMatters ? [`node/${parsed.parent}/${parsed.name}`, `cell/${parsed.parent}`] : `node/${parsed.parent}/${parsed.name}`;
+      const cellMatters = term.plans.has(parsed.parent) || term.silences.has(`${parsed.parent}/${parsed.name}`) || isHeartbeatLost(before) !== isHeartbeatLost(after);
+      return cellMatters ? [nodeKey, `cell/${parsed.parent}`] : nodeKey;
     });
 
     term.replicas.on((event) => {
