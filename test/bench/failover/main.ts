@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { Cell, NodePhase, Replica, ReplicaPhase } from '@helios/api';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcdCluster, type EtcdCluster } from '@helios/etcd-process';
-import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { REPO_ROOT, Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { Informer, Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { FleetProcess } from './fleet-process';
 import { BENCH_SETTINGS, DEFAULT_TTL_SECONDS, deriveBenchPlan, type BenchSettings } from './bench-settings';
@@ -29,7 +29,7 @@ import { CpuSampler } from './process-cpu';
 import { processMemoryMiB } from './process-memory';
 import { histogramQuantileBound, sampleValue } from './prometheus-text';
 import { simNode } from './sim-fleet-protocol';
-import { Teardown } from './teardown';
+
 
 const ROOT = '/helios/v1';
 const say = (line: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);

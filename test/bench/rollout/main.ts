@@ -24,7 +24,7 @@ import { Cell, Deployment, Kind, NodePhase, NodePool, OperatorServiceClient, Tie
 import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd } from '@helios/etcd-process';
-import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { REPO_ROOT, Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { SimProvider } from '@helios/provider';
 import { ROLLED_BACK, findCondition, rollingLimits } from '@helios/rollout';
 import { Keys, ResourceStore, connectEtcd } from '@helios/store';
@@ -42,23 +42,6 @@ const DEPLOYMENT = 'web';
 const say = (line: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
-
-/** Everything the run started, stopped in reverse on the way out, whatever happened. */
-class Teardown {
-  private readonly steps: { what: string; run: () => Promise<unknown> | unknown }[] = [];
-  add(what: string, run: () => Promise<unknown> | unknown): void {
-    this.steps.push({ what, run });
-  }
-  async run(): Promise<void> {
-    for (const step of this.steps.splice(0).reverse()) {
-      try {
-        await step.run();
-      } catch (err) {
-        say(`teardown: ${step.what} failed: ${(err as Error).message}`);
-      }
-    }
-  }
-}
 
 /** The operator API, promise-shaped: what `helios apply` and `helios get` do. */
 class Operator {
@@ -163,7 +146,7 @@ async function main(): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'helios-bench-rollout-'));
   const logs = join(workDir, 'logs');
   mkdirSync(logs, { recursive: true });
-  const teardown = new Teardown();
+  const teardown = new Teardown(say);
   if (!s.keep) teardown.add('removing the work dir', () => rmSync(workDir, { recursive: true, force: true }));
   const onSignal = () => {
     say('interrupted; stopping everything');
