@@ -1,3 +1,5 @@
+import { backoffDelay } from '@helios/controller-runtime';
+
 /** How a crashing replica is restarted. */
 export interface RestartPolicy {
   /** Delay before the first restart of a crash streak, in ms. */
@@ -33,7 +35,6 @@ export function nextCrashStreak(streak: number, ranForMs: number, policy: Restar
  * 6 -> 32 s capped to 30 s, 100 -> 30 s.
  */
 export function restartDelay(streak: number, policy: RestartPolicy = DEFAULT_RESTART_POLICY): number {
-  // The exponent is clamped: 2^60 already exceeds every sane cap and keeps the arithmetic finite.
-  const exponent = Math.min(Math.max(0, streak - 1), 60);
-  return Math.min(policy.maxMs, policy.baseMs * 2 ** exponent);
+  // The controllers' backoff without jitter: one replica restarting has no herd to spread.
+  return backoffDelay(streak - 1, { baseMs: policy.baseMs, maxMs: policy.maxMs, jitter: 0 });
 }
