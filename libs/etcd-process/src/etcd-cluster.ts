@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemberProcess } from './etcd-member';
+import { MemberProcess, memberArgs } from './etcd-member';
 import { findEtcdBinary, freePort } from './etcd-process';
 
 /** Options of a multi-member etcd cluster on loopback. */
@@ -97,13 +97,7 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
     const peer = `http://127.0.0.1:${ports[i]!.peer}`;
     const dataDir = join(root, name);
     const args = [
-      '--name', name,
-      '--data-dir', dataDir,
-      '--listen-client-urls', endpoint,
-      '--advertise-client-urls', endpoint,
-      '--listen-peer-urls', peer,
-      '--initial-advertise-peer-urls', peer,
-      '--initial-cluster', initialCluster,
+      ...memberArgs({ name, dataDir, endpoint, peer, initialCluster }),
       '--initial-cluster-token', token,
       '--initial-cluster-state', 'new',
       '--heartbeat-interval', String(options.heartbeatIntervalMs ?? 100),

@@ -67,3 +67,28 @@ export class MemberProcess {
     clearTimeout(timer);
   }
 }
+
+/** Where one member listens and which cluster it joins. */
+export interface MemberAddress {
+  name: string;
+  dataDir: string;
+  /** http://127.0.0.1:PORT clients use. */
+  endpoint: string;
+  /** http://127.0.0.1:PORT members use. */
+  peer: string;
+  /** `n1=http://...,n2=http://...`: every member's name and peer URL. */
+  initialCluster: string;
+}
+
+/** The etcd flags that place a member on loopback: its name, data dir, URLs and cluster. */
+export function memberArgs(m: MemberAddress): string[] {
+  return [
+    '--name', m.name,
+    '--data-dir', m.dataDir,
+    '--listen-client-urls', m.endpoint,
+    '--advertise-client-urls', m.endpoint,
+    '--listen-peer-urls', m.peer,
+    '--initial-advertise-peer-urls', m.peer,
+    '--initial-cluster', m.initialCluster,
+  ];
+}

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemberProcess } from './etcd-member';
+import { MemberProcess, memberArgs } from './etcd-member';
 
 /** Options for one etcd member started as a child process on loopback. */
 export interface EtcdProcessOptions {
@@ -72,16 +72,7 @@ export async function startEtcd(options: EtcdProcessOptions = {}): Promise<EtcdP
   const peerPort = await freePort();
   const endpoint = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
-  const args = [
-    '--name', name,
-    '--data-dir', dataDir,
-    '--listen-client-urls', endpoint,
-    '--advertise-client-urls', endpoint,
-    '--listen-peer-urls', peer,
-    '--initial-advertise-peer-urls', peer,
-    '--initial-cluster', `${name}=${peer}`,
-    ...(options.extraArgs ?? []),
-  ];
+  const args = [...memberArgs({ name, dataDir, endpoint, peer, initialCluster: `${name}=${peer}` }), ...(options.extraArgs ?? [])];
   const member = new MemberProcess({ binary, args, endpoint, logFile: options.logFile });
   const launch = async (): Promise<void> => {
     member.spawn();
