@@ -1,5 +1,5 @@
+import type { OperatorApi } from '@helios/operator-client';
 import type { ManifestSource } from './manifest-documents';
-import type { OperatorApi } from './operator-client';
 
 /**
  * Everything a command touches outside itself. Commands get it whole, so they stay short scripts

@@ -1,4 +1,5 @@
 import { KIND_NAMES, KINDS } from '@helios/api';
+import type { OperatorApi } from '@helios/operator-client';
 import { Command, Option } from 'commander';
 import type { CliContext } from './cli-context';
 import { applyCommand } from './commands/apply';
@@ -8,7 +9,6 @@ import { getCommand } from './commands/get';
 import { rolloutActionCommand, rolloutHistoryCommand, rolloutStatusCommand, rolloutUndoCommand } from './commands/rollout';
 import { scaleCommand } from './commands/scale';
 import type { ManifestSource } from './manifest-documents';
-import type { OperatorApi } from './operator-client';
 import { OUTPUT_FORMATS } from './output-format';
 import { parseDuration } from './parse-duration';
 

@@ -7,12 +7,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { Metadata, credentials } from '@grpc/grpc-js';
-import { Kind, ListRequest, NodePhase, OperatorServiceClient, type ListResponse } from '@helios/api';
+import { Kind, ListRequest, NodePhase, type ListResponse } from '@helios/api';
 import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { findEtcdBinary, freePort, startEtcd, type EtcdProcess } from '@helios/etcd-process';
 import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { connectOperator, type OperatorApi } from '@helios/operator-client';
 import { SimProvider } from '@helios/provider';
 import { summarizeDeployment, summarizeFleet } from './fleet-file';
 
@@ -57,10 +57,8 @@ function ensureEtcd(): void {
   findEtcdBinary();
 }
 
-function listNodes(client: OperatorServiceClient): Promise<ListResponse> {
-  return new Promise((res, rej) =>
-    client.list(ListRequest.fromPartial({ kind: Kind.KIND_NODE }), new Metadata(), { deadline: Date.now() + 3_000 }, (err, out) => (err ? rej(err) : res(out))),
-  );
+function listNodes(client: OperatorApi): Promise<ListResponse> {
+  return client.list(ListRequest.fromPartial({ kind: Kind.KIND_NODE }));
 }
 
 async function main(): Promise<void> {
@@ -138,7 +136,8 @@ async function main(): Promise<void> {
         logFile: join(logs, 'control-plane.log'),
       }),
     );
-    const client = new OperatorServiceClient(config.grpcAddr, credentials.createInsecure());
+    // A 3 s deadline per call, so a control plane that hangs is retried by waitFor instead of stalling it.
+    const client = connectOperator(config.grpcAddr, { timeoutMs: 3_000 });
     await waitFor('the control plane to answer', () => listNodes(client).then(() => true), 60_000, 250);
     say(`control plane ${config.grpcAddr} (gRPC), http://${config.metricsAddr}/metrics`);
 

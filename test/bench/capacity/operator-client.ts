@@ -1,13 +1,13 @@
-import { credentials, type ServiceError } from '@grpc/grpc-js';
-import { Cell, Deployment, Kind, NodePool, OperatorServiceClient, SpreadPolicy, type Resource } from '@helios/api';
+import { Cell, Deployment, Kind, NodePool, SpreadPolicy, type Resource } from '@helios/api';
+import { connectOperator, type OperatorApi } from '@helios/operator-client';
 import type { DeploymentSpec, PoolSpec } from './fleet-spec';
 
 /** The operator API the benchmark drives the fleet through, as `helios` would. */
 export class BenchOperator {
-  private readonly client: OperatorServiceClient;
+  private readonly api: OperatorApi;
 
   constructor(address: string) {
-    this.client = new OperatorServiceClient(address, credentials.createInsecure());
+    this.api = connectOperator(address, { mapError: (error) => new Error(`operator API: ${error.details || error.message}`, { cause: error }) });
   }
 
   applyCell(name: string, region: string): Promise<unknown> {
@@ -39,22 +39,18 @@ export class BenchOperator {
   }
 
   scale(deployment: string, replicas: number): Promise<unknown> {
-    return call((cb) => this.client.scale({ deployment, replicas }, cb));
+    return this.api.scale({ deployment, replicas });
   }
 
   deleteDeployment(name: string): Promise<unknown> {
-    return call((cb) => this.client.delete({ kind: Kind.KIND_DEPLOYMENT, name, parent: '', resourceVersion: 0 }, cb));
+    return this.api.delete({ kind: Kind.KIND_DEPLOYMENT, name, parent: '', resourceVersion: 0 });
   }
 
   close(): void {
-    this.client.close();
+    this.api.close();
   }
 
   private apply(resource: Resource): Promise<unknown> {
-    return call((cb) => this.client.apply({ resource, dryRun: false }, cb));
+    return this.api.apply({ resource, dryRun: false });
   }
-}
-
-function call<T>(fn: (cb: (err: ServiceError | null, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(new Error(`operator API: ${err.details || err.message}`, { cause: err })) : resolve(value as T))));
 }

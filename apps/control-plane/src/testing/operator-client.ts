@@ -1,57 +1,64 @@
-import { credentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import {
+import type { ClientReadableStream } from '@grpc/grpc-js';
+import type {
+  ApplyRequest,
+  ApplyResponse,
+  DeleteRequest,
+  DeleteResponse,
+  GetRequest,
+  ListRequest,
+  ListResponse,
   OperatorServiceClient,
-  type ApplyRequest,
-  type ApplyResponse,
-  type DeleteRequest,
-  type DeleteResponse,
-  type GetRequest,
-  type ListRequest,
-  type ListResponse,
-  type Resource,
-  type RolloutRequest,
-  type RolloutResponse,
-  type ScaleRequest,
-  type ScaleResponse,
-  type WatchEndpointsResponse,
-  type WatchEvent,
-  type WatchRequest,
+  Resource,
+  RolloutRequest,
+  RolloutResponse,
+  ScaleRequest,
+  ScaleResponse,
+  WatchEndpointsResponse,
+  WatchEvent,
+  WatchRequest,
 } from '@helios/api';
+import { connectOperator, type OperatorApi } from '@helios/operator-client';
 
-/** The generated OperatorService client with promise-returning unary calls, for tests. */
+/**
+ * The operator API for tests: the shared promise client (failures reject with the raw
+ * ServiceError), requests with their empty fields defaulted, and the raw streams.
+ */
 export class TestOperatorClient {
   readonly raw: OperatorServiceClient;
+  private readonly api: OperatorApi;
 
   constructor(port: number) {
-    this.raw = new OperatorServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    this.api = connectOperator(`127.0.0.1:${port}`);
+    this.raw = this.api.raw;
   }
 
   apply(request: Partial<ApplyRequest> & Pick<ApplyRequest, 'resource'>): Promise<ApplyResponse> {
-    return promisify((cb) => this.raw.apply({ dryRun: false, ...request }, cb));
+    return this.api.apply({ dryRun: false, ...request });
   }
 
   get(request: GetRequest): Promise<Resource> {
-    return promisify((cb) => this.raw.get(request, cb));
+    return this.api.get(request);
   }
 
   list(request: Partial<ListRequest> & Pick<ListRequest, 'kind'>): Promise<ListResponse> {
-    return promisify((cb) => this.raw.list({ parent: '', labelSelector: {}, ...request }, cb));
+    return this.api.list({ parent: '', labelSelector: {}, ...request });
   }
 
   delete(request: Partial<DeleteRequest> & Pick<DeleteRequest, 'kind' | 'name'>): Promise<DeleteResponse> {
-    return promisify((cb) => this.raw.delete({ parent: '', resourceVersion: 0, ...request }, cb));
+    return this.api.delete({ parent: '', resourceVersion: 0, ...request });
   }
 
+  /** The raw stream, so a test can read its events and errors one by one. */
   watch(request: Partial<WatchRequest> & Pick<WatchRequest, 'kind'>): ClientReadableStream<WatchEvent> {
     return this.raw.watch({ parent: '', labelSelector: {}, resourceVersion: 0, sendInitialEvents: false, ...request });
   }
 
   scale(request: ScaleRequest): Promise<ScaleResponse> {
-    return promisify((cb) => this.raw.scale(request, cb));
+    return this.api.scale(request);
   }
 
   rollout(request: Partial<RolloutRequest> & Pick<RolloutRequest, 'deployment' | 'action'>): Promise<RolloutResponse> {
-    return promisify((cb) => this.raw.rollout({ toRevision: 0, ...request }, cb));
+    return this.api.rollout({ toRevision: 0, ...request });
   }
 
   watchEndpoints(deployment: string): ClientReadableStream<WatchEndpointsResponse> {
@@ -59,12 +66,8 @@ export class TestOperatorClient {
   }
 
   close(): void {
-    this.raw.close();
+    this.api.close();
   }
-}
-
-function promisify<T>(call: (cb: (err: ServiceError | null, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => call((err, value) => (err ? reject(err) : resolve(value as T))));
 }
 
 /** Polls until the condition holds, failing after a bound instead of sleeping a fixed time. */

@@ -1,0 +1,1 @@
+export { connectOperator, type OperatorApi, type OperatorClientOptions, type WatchHandle } from './operator-client';
