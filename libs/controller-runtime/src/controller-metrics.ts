@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, register as globalRegistry, type Registry } from 'prom-client';
+import { registerOnce as once } from './register-once';
 
 /** Result label of helios_controller_reconcile_total. */
 export type ReconcileOutcome = 'success' | 'requeue' | 'error' | 'terminal';
@@ -10,7 +11,8 @@ export type ReconcileOutcome = 'success' | 'requeue' | 'error' | 'terminal';
  * - `helios_controller_reconcile_duration_seconds{controller}` time per reconcile;
  * - `helios_controller_queue_depth{controller}` keys waiting;
  * - `helios_controller_running{controller}` 1 while the controller runs (on the leader).
- * Metrics are registered once per prom-client Registry and shared by the controllers using it.
+ * Metrics are registered once per prom-client Registry and shared by the controllers using it;
+ * `registry` is where a controller registers metrics of its own, so they share the /metrics page.
  */
 export class ControllerMetrics {
   readonly reconcileTotal: Counter<'controller' | 'result'>;
@@ -19,7 +21,7 @@ export class ControllerMetrics {
   readonly queueDepth: Gauge<'controller'>;
   readonly running: Gauge<'controller'>;
 
-  constructor(registry: Registry = globalRegistry) {
+  constructor(readonly registry: Registry = globalRegistry) {
     this.reconcileTotal = once(registry, 'helios_controller_reconcile_total', () =>
       new Counter({ name: 'helios_controller_reconcile_total', help: 'Reconciles by controller and result.', labelNames: ['controller', 'result'], registers: [registry] }),
     );
@@ -49,10 +51,4 @@ export class ControllerMetrics {
     if (outcome === 'error' || outcome === 'terminal') this.reconcileErrors.inc({ controller });
     this.reconcileDuration.observe({ controller }, seconds);
   }
-}
-
-// prom-client refuses a second metric of the same name in one registry; two runs of a controller
-// (leadership lost and won again) or two controllers must share the first one.
-function once<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }

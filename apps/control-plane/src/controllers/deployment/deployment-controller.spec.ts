@@ -42,7 +42,7 @@ async function world(options: { clock?: Clock } = {}) {
   const clock = options.clock;
   const controller = new DeploymentController(
     { client, keys, store, fence: () => election.fence(), metrics: new ControllerMetrics(registry), logger: createLogger('test', 'silent'), clock },
-    { registry },
+    {},
   );
   const abort = new AbortController();
   const running = controller.start(abort.signal);

@@ -3,17 +3,14 @@ import { Deployment, ReplicaPhase, metaOf, type DeploymentStatus, type Replica }
 import { ControllerRunner, systemClock, type Clock, type Controller, type ReconcileResult } from '@helios/controller-runtime';
 import { canonicalJson, isLost, isRetiring, planRollout, resolveRevision, splitOrphans, type RolloutPlan } from '@helios/rollout';
 import { Informer, isAlreadyExists, isConflict, isNotFound } from '@helios/store';
-import type { Registry } from 'prom-client';
 import type { ControllerDeps } from '../controller-deps';
-import { DeploymentMetrics, registryOf } from './deployment-metrics';
+import { DeploymentMetrics } from './deployment-metrics';
 import { newReplica } from './new-replica';
 import { replicaName } from './replica-name';
 import { WriteGuard } from './write-guard';
 
 /** Options of the deployment controller, for tests. */
 export interface DeploymentControllerOptions {
-  /** Registry of its metrics; by default the one of deps.metrics. */
-  registry?: Registry;
   /** Source of replica name suffixes. */
   random?: () => number;
   /** Keys reconciled in parallel (never one key twice at once). Default 4. */
@@ -54,7 +51,7 @@ export class DeploymentController implements Controller {
     private readonly options: DeploymentControllerOptions = {},
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.metrics = new DeploymentMetrics(options.registry ?? registryOf(deps.metrics));
+    this.metrics = new DeploymentMetrics(deps.metrics.registry);
     this.random = options.random ?? Math.random;
   }
 

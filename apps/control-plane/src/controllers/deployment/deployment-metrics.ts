@@ -1,5 +1,5 @@
-import type { ControllerMetrics } from '@helios/controller-runtime';
-import { Counter, register as globalRegistry, type Registry } from 'prom-client';
+import { registerOnce as once } from '@helios/controller-runtime';
+import { Counter, type Registry } from 'prom-client';
 
 /**
  * The deployment controller's own metrics:
@@ -30,20 +30,4 @@ export class DeploymentMetrics {
       }),
     );
   }
-}
-
-/**
- * The registry the control plane's controller metrics live in (its /metrics endpoint serves
- * it). ControllerDeps carries only the ControllerMetrics built on it, so it is read back from
- * one of them; the global registry if that ever fails.
- */
-export function registryOf(metrics: ControllerMetrics): Registry {
-  const registers = (metrics.reconcileTotal as unknown as { registers?: Registry[] }).registers;
-  return registers?.[0] ?? globalRegistry;
-}
-
-// prom-client refuses a second metric of one name in a registry: a controller built again on
-// the same registry (a new leadership term, a test) shares the first.
-function once<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }

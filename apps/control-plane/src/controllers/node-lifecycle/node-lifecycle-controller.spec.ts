@@ -63,10 +63,10 @@ async function world() {
    * (its node gauge reports); returns its stop.
    */
   const start = async (options: NodeLifecycleOptions & { clock?: Clock } = {}) => {
-    const registry = options.registry ?? new Registry();
+    const registry = new Registry();
     const controller = new NodeLifecycleController(
       { client, keys, store, fence: () => election.fence(), metrics: new ControllerMetrics(registry), logger: createLogger('test', 'silent'), clock: options.clock },
-      { ...options, registry },
+      options,
     );
     const abort = new AbortController();
     const running = controller.start(abort.signal);

@@ -2,13 +2,12 @@ import { metaOf, NodePhase, ReplicaPhase, type Node } from '@helios/api';
 import { ControllerRunner, systemClock, type Clock, type Controller, type ReconcileResult } from '@helios/controller-runtime';
 import { planCellEvictions, resolveStormSettings, type CellEvictionPlan, type EvictionBucket, type ResolvedStormSettings, type SilentNode, type StormSettings } from '@helios/failure-policy';
 import { Informer, KeyInformer, isNotFound } from '@helios/store';
-import type { Registry } from 'prom-client';
 import type { ControllerDeps } from '../controller-deps';
 import { cellDegradedStatus } from './cell-degraded-status';
 import { forEachLimited } from './for-each-limited';
 import { LeaseTtlLookup } from './lease-ttl-lookup';
 import { heartbeatLostAt, heartbeatLostStatus, heartbeatRestoredStatus, holdsHeartbeat, isHeartbeatLost } from './node-heartbeat-status';
-import { NodeLifecycleMetrics, registryOf, type NodeLifecycleGaugeSource } from './node-lifecycle-metrics';
+import { NodeLifecycleMetrics, type NodeLifecycleGaugeSource } from './node-lifecycle-metrics';
 import { awaitsEviction, nodeLostReplicaStatus } from './node-lost-replica';
 import { ReplacementTracker } from './replacement-tracker';
 
@@ -28,8 +27,6 @@ export interface NodeLifecycleOptions {
   workers?: number;
   /** Replica writes in flight at once while evicting. Default 16. */
   evictionConcurrency?: number;
-  /** Where the metrics go; default the registry of `deps.metrics`. */
-  registry?: Registry;
   clock?: Clock;
 }
 
@@ -97,7 +94,7 @@ export class NodeLifecycleController implements Controller {
     this.storm = resolveStormSettings(options.storm);
     this.clock = options.clock ?? deps.clock ?? systemClock;
     this.graceMs = options.absentGraceMs ?? 5_000;
-    this.metrics = new NodeLifecycleMetrics(options.registry ?? registryOf(deps.metrics));
+    this.metrics = new NodeLifecycleMetrics(deps.metrics.registry);
   }
 
   async start(signal: AbortSignal): Promise<void> {

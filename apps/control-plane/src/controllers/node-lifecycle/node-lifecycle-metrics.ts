@@ -1,5 +1,5 @@
-import type { ControllerMetrics } from '@helios/controller-runtime';
-import { Counter, Gauge, Histogram, register as globalRegistry, type Registry } from 'prom-client';
+import { registerOnce as once } from '@helios/controller-runtime';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** What the gauges read when Prometheus scrapes: the leader's caches, nothing on a standby. */
 export interface NodeLifecycleGaugeSource {
@@ -92,20 +92,4 @@ export class NodeLifecycleMetrics {
   follow(source: NodeLifecycleGaugeSource | undefined): void {
     this.source = source;
   }
-}
-
-/**
- * The prom-client registry the controller metrics were registered in, so this controller's
- * metrics appear on the same /metrics page. ControllerDeps carries no registry, but every
- * prom-client metric keeps the registries it was registered in (`registers`).
- */
-export function registryOf(metrics: ControllerMetrics): Registry {
-  const registers = (metrics.reconcileTotal as unknown as { registers?: Registry[] }).registers;
-  return registers?.[0] ?? globalRegistry;
-}
-
-// prom-client refuses a second metric of one name in a registry: a controller built twice on
-// the same registry (a test, a second term) shares the first.
-function once<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }
