@@ -6,8 +6,11 @@ export const BENCH_SETTINGS = {
   cells: { flag: 'cells', env: 'HELIOS_BENCH_CELLS', default: 0, doc: 'cells the nodes are spread over; 0 = one per 500 nodes' },
   ttl: { flag: 'ttl', env: 'HELIOS_BENCH_TTL', default: 5, doc: 'heartbeat lease TTL of every node, seconds (5 is the default TTL the targets are set for)' },
   kill: { flag: 'kill', env: 'HELIOS_BENCH_KILL', default: 0, doc: 'simulated nodes whose keep-alives are cut; 0 = 2 % of --nodes, at least 10' },
-  agents: { flag: 'agents', env: 'HELIOS_BENCH_AGENTS', default: 3, doc: 'node agents run as separate processes' },
-  killAgents: { flag: 'kill-agents', env: 'HELIOS_BENCH_KILL_AGENTS', default: 2, doc: 'node-agent processes killed with SIGKILL' },
+  agents: { flag: 'agents', env: 'HELIOS_BENCH_AGENTS', default: 4, doc: 'nodes of the served cell: node-agent processes on sim cloud hosts, with a cell agent, running the deployment' },
+  gpusPerAgent: { flag: 'gpus-per-agent', env: 'HELIOS_BENCH_GPUS_PER_AGENT', default: 2, doc: 'GPUs of each served node' },
+  replicas: { flag: 'replicas', env: 'HELIOS_BENCH_REPLICAS', default: 4, doc: 'model-server replicas (one GPU each) of the deployment on the served cell; 0 = no deployment, no replacement figure' },
+  killAgents: { flag: 'kill-agents', env: 'HELIOS_BENCH_KILL_AGENTS', default: 2, doc: 'served hosts killed (node agent and replicas SIGKILLed), those serving the most replicas first' },
+  replacementTimeout: { flag: 'replacement-timeout', env: 'HELIOS_BENCH_REPLACEMENT_TIMEOUT', default: 120, doc: 'seconds the deployment may take to serve every replica again after the kills' },
   replicasPerNode: { flag: 'replicas-per-node', env: 'HELIOS_BENCH_REPLICAS_PER_NODE', default: 0, doc: 'Ready replicas bound to every simulated node (to measure evictions)' },
   registerConcurrency: { flag: 'register-concurrency', env: 'HELIOS_BENCH_REGISTER_CONCURRENCY', default: 10, doc: 'simulated nodes registering at once while the fleet starts' },
   // etcd serves one keep-alive at a time per stream, and a follower forwards each one to the
@@ -26,13 +29,33 @@ export type BenchSettings = Resolved<typeof BENCH_SETTINGS>;
 /** The TTL the detection target is defined for. */
 export const DEFAULT_TTL_SECONDS = 5;
 
-/** Fills the derived defaults: cells, kill count, settle time. */
-export function deriveBenchPlan(s: BenchSettings): { nodes: number; cells: number; kill: number; agents: number; killAgents: number; settleSeconds: number } {
+/** The run the settings describe, derived defaults filled in. */
+export interface BenchPlan {
+  nodes: number;
+  cells: number;
+  kill: number;
+  agents: number;
+  killAgents: number;
+  replicas: number;
+  settleSeconds: number;
+}
+
+/**
+ * Fills the derived defaults: cells, kill count, settle time. Throws when the served cell could
+ * not hold the deployment once its killed hosts are gone: replacement would then measure a
+ * shortage, not failover.
+ *
+ * Example: 4 agents of 2 GPUs, 2 killed -> at most 4 replicas (2 live hosts x 2 GPUs).
+ */
+export function deriveBenchPlan(s: BenchSettings): BenchPlan {
   const nodes = Math.max(1, Math.floor(s.nodes));
   const cells = s.cells > 0 ? Math.floor(s.cells) : Math.max(1, Math.ceil(nodes / 500));
   const kill = Math.min(nodes, s.kill > 0 ? Math.floor(s.kill) : Math.max(10, Math.round(nodes * 0.02)));
   const agents = Math.max(0, Math.floor(s.agents));
   const killAgents = Math.min(agents, Math.max(0, Math.floor(s.killAgents)));
+  const replicas = Math.max(0, Math.floor(s.replicas));
+  const room = (agents - killAgents) * Math.max(0, Math.floor(s.gpusPerAgent));
+  if (replicas > room) throw new Error(`--replicas ${replicas} cannot be replaced on the ${agents - killAgents} served hosts left after --kill-agents ${killAgents} (${room} GPUs); raise --agents or --gpus-per-agent`);
   const settleSeconds = s.settle > 0 ? s.settle : 3 * s.ttl + Math.ceil(nodes / 1000);
-  return { nodes, cells, kill, agents, killAgents, settleSeconds };
+  return { nodes, cells, kill, agents, killAgents, replicas, settleSeconds };
 }

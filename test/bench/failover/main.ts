@@ -2,9 +2,12 @@
  * `npm run bench:failover -- [--nodes 1000] [--ttl 5] [--kill N] ...`: failure detection under
  * fire, with real processes on loopback. A three-member etcd cluster, the control plane (its own
  * process), `--nodes` simulated nodes (NodeAgents in one child process sharing one LeasePool)
- * and a few node agents as separate processes. In one run it
- *   1. cuts the keep-alives of a sample of simulated nodes and SIGKILLs some agent processes,
- *      and measures kill -> NotReady for each (the controller's lastTransitionTime);
+ * and a served cell: a few node agents as separate processes on sim cloud hosts, its cell agent,
+ * and a deployment of model-server processes on them. In one run it
+ *   1. cuts the keep-alives of a sample of simulated nodes and SIGKILLs the served hosts that
+ *      run the most replicas (agent and replicas), measures kill -> NotReady for each (the
+ *      controller's lastTransitionTime) and NotReady -> the deployment serving every replica
+ *      again (replacement);
  *   2. moves the etcd leadership to another member;
  *   3. restarts the whole etcd cluster;
  * and counts every node that turned NotReady without having been killed (false failures).
@@ -18,16 +21,19 @@ import { join } from 'node:path';
 import { Cell, NodePhase, Replica, ReplicaPhase } from '@helios/api';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcdCluster, type EtcdCluster } from '@helios/etcd-process';
-import { REPO_ROOT, Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { REPO_ROOT, Teardown, launchComponent, waitFor } from '@helios/launcher';
+import { connectOperator } from '@helios/operator-client';
 import { Informer, Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { FleetProcess } from './fleet-process';
-import { BENCH_SETTINGS, DEFAULT_TTL_SECONDS, deriveBenchPlan, type BenchSettings } from './bench-settings';
+import { BENCH_SETTINGS, DEFAULT_TTL_SECONDS, deriveBenchPlan, type BenchPlan, type BenchSettings } from './bench-settings';
 import { roundSeconds, summarizeLatencies } from './latency-summary';
 import { NodePhaseWatch } from './node-phase-watch';
 import { LeadershipMonitor } from './leadership-monitor';
 import { CpuSampler } from './process-cpu';
 import { processMemoryMiB } from './process-memory';
 import { histogramQuantileBound, sampleValue } from './prometheus-text';
+import { SERVED_CELL, ServedCell } from './served-cell';
+import { minServing, restoredAt } from './service-restoration';
 import { simNode } from './sim-fleet-protocol';
 
 
@@ -47,6 +53,9 @@ interface Figures {
   killed: number;
   undetected: number;
   evictionP99Seconds: number | null;
+  replicasLost: number;
+  replicasUnreplaced: number;
+  minServingDuringEtcd: number | null;
   leadershipLosses: number;
   leasesLostByFleet: number | null;
 }
@@ -64,7 +73,13 @@ async function main(): Promise<number> {
     console.log(`usage: npm run bench:failover -- [flags]\n\n${describeSettings(BENCH_SETTINGS)}`);
     return 0;
   }
-  const plan = deriveBenchPlan(settings);
+  let plan: BenchPlan;
+  try {
+    plan = deriveBenchPlan(settings);
+  } catch (err) {
+    console.error(`bench:failover: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
   const ttl = settings.ttl;
   const workDir = mkdtempSync(join(tmpdir(), 'helios-bench-failover-'));
   const logs = join(workDir, 'logs');
@@ -79,7 +94,7 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  say(`${plan.nodes} simulated nodes in ${plan.cells} cells + ${plan.agents} node-agent processes, TTL ${ttl} s; killing ${plan.kill} + ${plan.killAgents}; work dir ${workDir}`);
+  say(`${plan.nodes} simulated nodes in ${plan.cells} cells + ${plan.agents} node-agent processes running ${plan.replicas} replicas, TTL ${ttl} s; killing ${plan.kill} + ${plan.killAgents}; work dir ${workDir}`);
 
   try {
     // --- etcd: three members on loopback.
@@ -100,10 +115,11 @@ async function main(): Promise<number> {
 
     // --- control plane: a real process.
     const metricsPort = await freePort();
+    const grpcAddr = `127.0.0.1:${await freePort()}`;
     const controlPlane = launchComponent({
       name: 'control-plane',
       entry: 'apps/control-plane/src/main.ts',
-      args: ['--etcd', endpoints, '--grpc-addr', '127.0.0.1:0', '--metrics-addr', `127.0.0.1:${metricsPort}`, '--root', ROOT],
+      args: ['--etcd', endpoints, '--grpc-addr', grpcAddr, '--metrics-addr', `127.0.0.1:${metricsPort}`, '--root', ROOT],
       env: { HELIOS_LOG_FORMAT: 'json', HELIOS_LOG_LEVEL: 'info' },
       logFile: join(logs, 'control-plane.log'),
     });
@@ -153,19 +169,11 @@ async function main(): Promise<number> {
     const ready = await fleet.next('ready', 120_000 + plan.nodes * 60).finally(() => clearInterval(registering));
     say(`simulated fleet registered ${ready.nodes} nodes in ${ready.seconds.toFixed(1)} s (fleet pid ${fleet.child.pid})`);
 
-    // --- node agents: real processes.
-    const agents: ComponentProcess[] = [];
-    for (let i = 0; i < plan.agents; i++) {
-      const agent = launchComponent({
-        name: `node-agent-${i}`,
-        entry: 'apps/node-agent/src/main.ts',
-        args: ['--etcd', endpoints, '--cell', 'cell-0', '--pool', 'agents', '--node', `agent-${i}`, '--lease-ttl', String(ttl), '--root', ROOT, '--address', '127.0.0.1'],
-        env: { HELIOS_LOG_FORMAT: 'json' },
-        logFile: join(logs, `node-agent-${i}.log`),
-      });
-      agents.push(agent);
-      teardown.add(`stopping node-agent-${i}`, () => agent.stop('SIGTERM', 5_000));
-    }
+    // --- the served cell: node-agent processes, a cell agent and a deployment on them.
+    const api = connectOperator(grpcAddr, { timeoutMs: 10_000 });
+    teardown.add('closing the API client', () => api.close());
+    const served = new ServedCell(client, keys, api, { etcd: endpoints, root: ROOT, logDir: logs, ttl, nodes: plan.agents, gpusPerNode: settings.gpusPerAgent, replicas: plan.replicas });
+    if (plan.agents > 0) await served.start(teardown, say);
     const total = plan.nodes + plan.agents;
     const progress = setInterval(() => say(`  ${watch.count(NodePhase.NODE_PHASE_READY)}/${total} nodes Ready, ${watch.count(NodePhase.NODE_PHASE_NOT_READY)} NotReady; CPU % ${formatCpu(cpu.sample())}`), 10_000);
     try {
@@ -215,17 +223,18 @@ async function main(): Promise<number> {
     const indices = shuffle(Array.from({ length: plan.nodes }, (_, i) => i)).slice(0, plan.kill);
     const victims = indices.map((i) => simNode(i, plan.cells));
     const killedAt = new Map<string, number>();
-    const agentVictims = agents.slice(0, plan.killAgents);
-    for (const [i, agent] of agentVictims.entries()) {
-      killedAt.set(`cell-0/agent-${i}`, Date.now());
-      agent.child.kill('SIGKILL');
+    const servedVictims = served.victims(plan.killAgents).map((node) => ({ node, replicas: served.servingOn(node) }));
+    for (const { node } of servedVictims) {
+      killedAt.set(`${SERVED_CELL}/${node}`, Date.now());
+      served.kill(node);
     }
+    const replicasLost = servedVictims.reduce((n, v) => n + v.replicas, 0);
     const killedReport = fleet.next('killed', 30_000);
     fleet.send({ type: 'kill', nodes: victims.map((v) => v.name) });
     const killed = await killedReport;
     for (const v of victims) if (killed.at[v.name] !== undefined) killedAt.set(`${v.cell}/${v.name}`, killed.at[v.name]!);
     if (killed.missing.length > 0) say(`warning: ${killed.missing.length} chosen nodes held no lease to cut: ${killed.missing.slice(0, 5).join(', ')}`);
-    say(`killed ${killedAt.size} nodes (${agentVictims.length} agent processes by SIGKILL, ${killedAt.size - agentVictims.length} simulated by cutting keep-alives)`);
+    say(`killed ${killedAt.size} nodes (${servedVictims.length} served hosts with ${replicasLost} replicas by SIGKILL, ${killedAt.size - servedVictims.length} simulated by cutting keep-alives)`);
     const detectionDeadline = (ttl + 30 + plan.kill / 500) * 1000;
     const firstNotReady = (node: string, after: number) => watch.transitions.find((t) => t.node === node && t.at >= after - 1_000);
     await waitFor('every killed node NotReady', () => [...killedAt].every(([node, at]) => firstNotReady(node, at)), detectionDeadline, 250).catch(() => undefined);
@@ -240,11 +249,25 @@ async function main(): Promise<number> {
     say(`detection (kill -> NotReady) of ${detection.count}: p50 ${fmt(detection.p50)} s, p99 ${fmt(detection.p99)} s, max ${fmt(detection.max)} s${undetected ? `; ${undetected} NOT detected` : ''}`);
     let evictions: number[] = [];
     if (settings.replicasPerNode > 0) {
-      const simKilled = [...killedAt].filter(([node]) => !node.startsWith('cell-0/agent-'));
+      const simKilled = [...killedAt].filter(([node]) => !node.startsWith(`${SERVED_CELL}/`));
       await waitFor('the replicas of killed nodes Failed', () => simKilled.every(([node]) => replicaFailedAt.has(node)), 60_000, 250).catch(() => undefined);
       evictions = simKilled.flatMap(([node, at]) => (replicaFailedAt.has(node) ? [(replicaFailedAt.get(node)! - at) / 1000] : []));
       const e = summarizeLatencies(evictions);
       say(`eviction (kill -> replicas Failed) of ${e.count}/${simKilled.length}: p50 ${fmt(e.p50)} s, p99 ${fmt(e.p99)} s, max ${fmt(e.max)} s`);
+    }
+    // Replacement: from each served victim's NotReady to the deployment serving every replica again.
+    const replacements: number[] = [];
+    let replicasUnreplaced = 0;
+    if (replicasLost > 0) {
+      await waitFor(`${plan.replicas} replicas of ${served.deployment} serving again`, () => served.servingNow() >= plan.replicas, settings.replacementTimeout * 1000, 100).catch(() => undefined);
+      for (const { node, replicas } of servedVictims) {
+        const notReady = firstNotReady(`${SERVED_CELL}/${node}`, killedAt.get(`${SERVED_CELL}/${node}`)!);
+        const back = notReady ? restoredAt(served.serving, notReady.at, plan.replicas) : undefined;
+        if (replicas > 0 && notReady && back !== undefined) replacements.push((back - notReady.at) / 1000);
+      }
+      replicasUnreplaced = Math.max(0, plan.replicas - served.servingNow());
+      const r = summarizeLatencies(replacements);
+      say(`replacement (NotReady -> ${plan.replicas}/${plan.replicas} replicas serving) after ${servedVictims.length} hosts with ${replicasLost} replicas died: p50 ${fmt(r.p50)} s, max ${fmt(r.max)} s${replicasUnreplaced ? `; ${replicasUnreplaced} replicas NOT replaced within ${settings.replacementTimeout} s` : ''}`);
     }
     await sleep(ttl * 1000);
 
@@ -275,6 +298,9 @@ async function main(): Promise<number> {
 
     // --- results.
     phaseStarts.push({ name: 'end', at: Date.now() });
+    const etcdFrom = phaseStarts.find((p) => p.name === 'etcd leader change')!.at;
+    // Replicas serving through the etcd disruptions: fewer than all means etcd trouble cost work.
+    const minServingDuringEtcd = plan.replicas > 0 ? (minServing(served.serving, etcdFrom, Date.now()) ?? null) : null;
     const leadingAtEnd = leadership.isLeading;
     const falses = falseFailures(watch, killedAt);
     // A node left NotReady whose transition the watch missed still counts.
@@ -295,7 +321,9 @@ async function main(): Promise<number> {
 
     say(`control plane: helios_node_failure_detection_seconds (last keep-alive -> NotReady, estimated) count ${controllerCount}, mean ${controllerCount ? (controllerSum / controllerCount).toFixed(2) : '-'} s, p99 <= ${histogramQuantileBound(metricsText, 'helios_node_failure_detection_seconds', 0.99) ?? '-'} s`);
     say(`control plane: peak RSS ${peakRssMiB ?? '?'} MiB; simulated fleet: ${stats ? `${stats.rssMiB} MiB RSS, ${stats.leasesLost} leases lost to the pool's own deadline` : 'no stats'}`);
-    say(`replacement: ${replacementBound === undefined ? 'not measured (no replica of a failed one turned Ready: the bench runs no deployment controller or replica runtime)' : `p99 <= ${replacementBound} s`}`);
+    const replacementCount = sampleValue(metricsText, 'helios_replica_replacement_seconds_count') ?? 0;
+    say(`control plane: helios_replica_replacement_seconds (NotReady -> a replacement Ready, per replica) count ${replacementCount}, p99 <= ${replacementBound ?? '-'} s`);
+    if (minServingDuringEtcd !== null) say(`served deployment through the etcd leader change and restart: at least ${minServingDuringEtcd}/${plan.replicas} replicas serving`);
     say(`control-plane leadership: lost ${leadership.losses} time(s), ${(leadership.leaderlessMs / 1000).toFixed(1)} s without a leader${leadingAtEnd ? '' : '; NOT leading at the end'}`);
     if (stats && stats.leasesLost > 0) say(`warning: the simulated fleet's LeasePool gave up ${stats.leasesLost} leases (no renewal confirmed within a TTL); their nodes re-registered on new leases`);
     say(`false failures: ${falseCount}${byPhase.size ? ` (${[...byPhase].map(([p, n]) => `${n} during ${p}`).join(', ')})` : ''}${stuck.length ? `, ${stuck.length} found NotReady at the end` : ''}`);
@@ -305,22 +333,27 @@ async function main(): Promise<number> {
       detectionP50Seconds: roundSeconds(detection.p50),
       detectionP99Seconds: roundSeconds(detection.p99),
       detectionMaxSeconds: roundSeconds(detection.max),
-      replacementP99Seconds: replacementBound === undefined || !Number.isFinite(replacementBound) ? null : replacementBound,
+      replacementP99Seconds: roundSeconds(summarizeLatencies(replacements).p99),
       falseFailures: falseCount,
       peakRssMiB,
       ttlSeconds: ttl,
       killed: killedAt.size,
       undetected,
       evictionP99Seconds: roundSeconds(summarizeLatencies(evictions).p99),
+      replicasLost,
+      replicasUnreplaced,
+      minServingDuringEtcd,
       leadershipLosses: leadership.losses,
       leasesLostByFleet: stats?.leasesLost ?? null,
     };
     const limit = ttl === DEFAULT_TTL_SECONDS ? 10 : 2 * ttl;
-    const pass = undetected === 0 && figures.detectionP99Seconds !== null && figures.detectionP99Seconds <= limit && falseCount === 0 && leadingAtEnd;
+    // Replacement has no time target; every lost replica must come back, and stay through etcd's trouble.
+    const replaced = replicasUnreplaced === 0 && (minServingDuringEtcd === null || minServingDuringEtcd >= plan.replicas);
+    const pass = undetected === 0 && figures.detectionP99Seconds !== null && figures.detectionP99Seconds <= limit && falseCount === 0 && leadingAtEnd && replaced;
     say(
       pass
-        ? `PASS: detection p99 ${figures.detectionP99Seconds} s <= ${limit} s, no false failures`
-        : `FAIL: want detection p99 <= ${limit} s, every kill detected, 0 false failures and a leading control plane`,
+        ? `PASS: detection p99 ${figures.detectionP99Seconds} s <= ${limit} s, no false failures${replicasLost ? `, ${replicasLost} lost replicas replaced (p99 ${figures.replacementP99Seconds} s after NotReady)` : ''}`
+        : `FAIL: want detection p99 <= ${limit} s, every kill detected, 0 false failures, every lost replica replaced and kept through the etcd disruptions, and a leading control plane`,
     );
     if (settings.keep) say(`logs and etcd data kept in ${workDir}`);
     await teardown.run();

@@ -19,20 +19,20 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { credentials, type ServiceError } from '@grpc/grpc-js';
-import { Cell, Deployment, Kind, NodePhase, NodePool, OperatorServiceClient, Tier, wrap, type ApplyResponse, type ListResponse, type Resource } from '@helios/api';
+import { Cell, Deployment, Kind, NodePhase, NodePool, Tier, wrap, type Resource } from '@helios/api';
 import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd } from '@helios/etcd-process';
-import { REPO_ROOT, Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { connectOperator } from '@helios/operator-client';
 import { SimProvider } from '@helios/provider';
 import { ROLLED_BACK, findCondition, rollingLimits } from '@helios/rollout';
 import { Keys, ResourceStore, connectEtcd } from '@helios/store';
 import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
 import { benchFailures, idealRolloutSeconds, type RolloutFigures } from './bench-figures';
 import { FleetWatch, isComplete, isServing } from './fleet-watch';
+import { modelServerTemplate } from '../shared/model-server-template';
 import { LoadGenerator } from './load-generator';
-
 import { staleAnswers, type VersionWindow } from './response-windows';
 
 const ROOT = '/helios/v1';
@@ -42,23 +42,6 @@ const DEPLOYMENT = 'web';
 const say = (line: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => Math.round(ms / 10) / 100;
-
-/** The operator API, promise-shaped: what `helios apply` and `helios get` do. */
-class Operator {
-  private readonly client: OperatorServiceClient;
-  constructor(address: string) {
-    this.client = new OperatorServiceClient(address, credentials.createInsecure());
-  }
-  apply(resource: Resource): Promise<ApplyResponse> {
-    return new Promise((resolve, reject) => this.client.apply({ resource, dryRun: false }, (err: ServiceError | null, res?: ApplyResponse) => (err ? reject(err) : resolve(res!))));
-  }
-  list(kind: Kind): Promise<ListResponse> {
-    return new Promise((resolve, reject) => this.client.list({ kind, parent: '', labelSelector: {} }, (err: ServiceError | null, res?: ListResponse) => (err ? reject(err) : resolve(res!))));
-  }
-  close(): void {
-    this.client.close();
-  }
-}
 
 /** GET a URL's body as text. */
 function fetchText(url: string): Promise<{ status: number; body: string }> {
@@ -90,20 +73,7 @@ function deploymentOf(s: BenchSettings, version: string, broken = false): Resour
       metadata: { name: DEPLOYMENT, labels: { bench: 'rollout' } },
       spec: {
         replicas: s.replicas,
-        template: {
-          command: [process.execPath, '--require', require.resolve('tsx/cjs'), join(REPO_ROOT, 'apps/model-server/src/main.ts')],
-          gpus: 1,
-          gpuType: 'h100',
-          readinessProbe: { path: '/healthz', periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 2 },
-          env: {
-            MODEL_VERSION: version,
-            MODEL_LATENCY_MS: String(s.latencyMs),
-            MODEL_FAIL_READINESS: String(broken),
-            TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tsconfig.json'),
-            HELIOS_LOG_LEVEL: 'warn',
-            HELIOS_LOG_FORMAT: 'json',
-          },
-        },
+        template: modelServerTemplate({ version, latencyMs: s.latencyMs, gpus: 1, broken }),
         strategy: {
           maxSurge: s.maxSurge,
           maxUnavailable: s.maxUnavailable,
@@ -184,21 +154,22 @@ async function main(): Promise<number> {
       return proc;
     };
     component('control-plane', 'apps/control-plane/src/main.ts', ['--etcd', etcd.endpoint, '--grpc-addr', grpcAddr, '--metrics-addr', metricsAddr, '--root', ROOT]);
-    const api = new Operator(grpcAddr);
+    const api = connectOperator(grpcAddr);
     teardown.add('closing the API client', () => api.close());
-    await waitFor('the control plane to answer', () => api.list(Kind.KIND_CELL).then(() => true), 90_000, 250);
+    await waitFor('the control plane to answer', () => api.list({ kind: Kind.KIND_CELL, parent: '', labelSelector: {} }).then(() => true), 90_000, 250);
     say(`control plane ${grpcAddr}, metrics http://${metricsAddr}/metrics`);
 
-    await api.apply(wrap('cell', Cell.fromPartial({ metadata: { name: CELL }, spec: { provider: 'sim', region: 'local', zones: ['local-a'] } })));
-    await api.apply(
-      wrap(
+    await api.apply({ resource: wrap('cell', Cell.fromPartial({ metadata: { name: CELL }, spec: { provider: 'sim', region: 'local', zones: ['local-a'] } })), dryRun: false });
+    await api.apply({
+      resource: wrap(
         'nodePool',
         NodePool.fromPartial({
           metadata: { name: POOL },
           spec: { cell: CELL, gpuType: 'h100', instanceType: 'sim.h100', gpusPerNode: s.gpusPerNode, tier: Tier.TIER_ON_DEMAND, min: s.nodes, max: s.nodes, zone: 'local-a' },
         }),
       ),
-    );
+      dryRun: false,
+    });
     component(`cell-agent/${CELL}`, 'apps/cell-agent/src/main.ts', ['--etcd', etcd.endpoint, '--root', ROOT, '--cell', CELL, '--sim-url', simServer.url, '--node-lease-ttl', String(s.nodeLeaseTtl)]);
     await waitFor(
       `${s.nodes} Ready nodes`,
@@ -212,7 +183,7 @@ async function main(): Promise<number> {
     await fleet.start();
     teardown.add('stopping the watches', () => fleet.stop());
     const applyVersion = async (version: string, broken = false): Promise<number> => {
-      const res = await api.apply(deploymentOf(s, version, broken));
+      const res = await api.apply({ resource: deploymentOf(s, version, broken), dryRun: false });
       const applied = res.resource?.kind?.$case === 'deployment' ? res.resource.kind.deployment : undefined;
       return applied?.metadata?.generation ?? 0;
     };
