@@ -15,6 +15,7 @@ export { healthyGpuIndices, isSchedulable, isServing, nodeKey } from './node-eli
 export { placeReplicas, type Assignment, type PlacementInput, type PlacementPlan, type Unplaceable, type UnplaceableReason } from './place-replicas';
 export { byCost, PoolOfferings, poolKey, pricePerGpu } from './pool-offerings';
 export { removalOrder } from './removal-order';
+export { AGENT_LIVE_CONDITION, strandedReplicas, type StrandedReplicas } from './stranded-replicas';
 export { awaitsCell, awaitsNode, bindingOrder, compareText, gpuRequest, isActive, replicaId, type GpuRequest } from './replica-state';
 export { TierRules } from './tier-rules';
 export { ANY_TIER, tierLabel, tierRank, TIERS_BY_COST } from './tiers';

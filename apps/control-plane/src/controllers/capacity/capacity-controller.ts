@@ -1,7 +1,7 @@
 import { NodePoolStatus, Replica, Tier, type NodePool } from '@helios/api';
-import { planCapacity, scaleDownBlockedUntil, type PoolPlan, type UnmetDemand } from '@helios/capacity';
+import { planCapacity, scaleDownBlockedUntil, type PoolPlan } from '@helios/capacity';
 import { ControllerRunner, systemClock, type Clock, type Controller, type ReconcileResult } from '@helios/controller-runtime';
-import { awaitsNode, CAPACITY_UNAVAILABLE, poolKey, replicaId } from '@helios/scheduling';
+import { awaitsNode, CAPACITY_UNAVAILABLE, poolKey, replicaId, strandedReplicas } from '@helios/scheduling';
 import { Informer, isConflict, isNotFound } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { demandingReplicas, isRetired } from '../placement/replica-demand';
@@ -16,7 +16,9 @@ import { defaultCapacitySettings, plannerOptions, type CapacitySettings } from '
  * Demand no pool of the cell can take (every matching pool is out of cloud capacity or at max) is
  * handed back to cell placement: the replica's cell and tier are cleared, so placement chooses
  * again among the pools, tiers and cells that are left. That is how a stock-out falls back to the
- * next tier or cell; the next pool of the same tier is the planner's own choice.
+ * next tier or cell; the next pool of the same tier is the planner's own choice. So is every
+ * replica still waiting for a node in a cell whose agent has been gone for the grace
+ * (`--cell-unreachable-grace-seconds`) or that was deleted: no one there would bind it.
  *
  * Keyed by cell. Writes are fenced by leadership; pool status goes through read-modify-write, so
  * the cell agent's status writes and ours never overwrite each other.
@@ -27,6 +29,7 @@ export class CapacityController implements Controller {
   private nodes: Informer<'node'> | undefined;
   private replicas: Informer<'replica'> | undefined;
   private deployments: Informer<'deployment'> | undefined;
+  private cellInformer: Informer<'cell'> | undefined;
   private readonly clock: Clock;
   private readonly settings: CapacitySettings;
 
@@ -45,28 +48,38 @@ export class CapacityController implements Controller {
     const nodes = new Informer(client, keys, 'node', { onError });
     const replicas = new Informer(client, keys, 'replica', { onError });
     const deployments = new Informer(client, keys, 'deployment', { onError });
+    const cells = new Informer(client, keys, 'cell', { onError });
     const runner = new ControllerRunner({ name: this.name, reconcile: (key) => this.reconcile(key), metrics, logger, clock: this.deps.clock });
     runner.watch(pools, (e) => e.object.spec?.cell);
     runner.watch(nodes, (e) => e.object.spec?.cell);
     runner.watch(replicas, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell));
     // A tier policy changes what every cell's waiting replicas may use.
     runner.watch(deployments, () => this.cells());
+    // An agent lost or a cell deleted strands the replicas waiting there.
+    runner.watch(cells, (e) => e.object.metadata?.name);
     try {
-      await Promise.all([pools.start(), nodes.start(), replicas.start(), deployments.start()]);
+      await Promise.all([pools.start(), nodes.start(), replicas.start(), deployments.start(), cells.start()]);
       this.pools = pools;
       this.nodes = nodes;
       this.replicas = replicas;
       this.deployments = deployments;
+      this.cellInformer = cells;
       for (const cell of this.cells()) runner.enqueue(cell);
       await runner.run(signal);
     } finally {
-      await Promise.all([pools.stop(), nodes.stop(), replicas.stop(), deployments.stop()]);
+      await Promise.all([pools.stop(), nodes.stop(), replicas.stop(), deployments.stop(), cells.stop()]);
     }
   }
 
   async reconcile(cell: string): Promise<ReconcileResult | void> {
-    if (!this.pools || !this.nodes || !this.replicas || !this.deployments) return;
+    if (!this.pools || !this.nodes || !this.replicas || !this.deployments || !this.cellInformer) return;
     const now = new Date(this.clock.now());
+    const { stranded, recheckAt } = strandedReplicas(cell, this.cellInformer.get(cell), this.replicas.list(), now, this.settings.cellUnreachableGraceSeconds);
+    if (stranded) {
+      await this.handBack({ cell, replicas: stranded.replicas.map(replicaId), reason: stranded.reason, message: stranded.message });
+      // The hand-back's events bring the cell back with what is left.
+      return;
+    }
     const pools = this.pools.list().filter((p) => p.spec?.cell === cell);
     const replicas = demandingReplicas(this.replicas.list().filter((r) => r.spec?.cell === cell));
     if (pools.length === 0 && !replicas.some(awaitsNode)) return;
@@ -83,7 +96,8 @@ export class CapacityController implements Controller {
     );
     for (const decision of plan.pools) await this.apply(decision, now);
     for (const unmet of plan.unmet) await this.handBack(unmet);
-    return { requeueAfter: this.nextLook(pools, plan.pools, now) };
+    const next = this.nextLook(pools, plan.pools, now);
+    return { requeueAfter: recheckAt ? Math.min(next, recheckAt.getTime() - now.getTime() + 10) : next };
   }
 
   /** Writes one pool's desired count, stamping lastScaleUpTime when it rises. */
@@ -115,7 +129,7 @@ export class CapacityController implements Controller {
   }
 
   /** Clears the cell (and tier) of replicas the cell cannot hold, so placement chooses again. */
-  private async handBack(unmet: UnmetDemand): Promise<void> {
+  private async handBack(unmet: { cell: string; replicas: readonly string[]; reason: string; message: string }): Promise<void> {
     const wanted = new Set(unmet.replicas);
     const replicas = (this.replicas?.list() ?? []).filter((r) => wanted.has(replicaId(r)) && awaitsNode(r) && !isRetired(r) && r.spec?.cell === unmet.cell);
     for (const replica of replicas) {

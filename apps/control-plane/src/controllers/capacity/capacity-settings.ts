@@ -21,6 +21,12 @@ export const CAPACITY_SETTINGS = {
     default: 300,
     doc: 'seconds a pool marked CapacityUnavailable is skipped by placement and the planner',
   },
+  cellUnreachableGraceSeconds: {
+    flag: 'cell-unreachable-grace-seconds',
+    env: 'HELIOS_CELL_UNREACHABLE_GRACE_SECONDS',
+    default: 30,
+    doc: 'seconds a cell may have no live agent before its replicas waiting for a node are placed elsewhere',
+  },
   resyncSeconds: { flag: 'capacity-resync-seconds', env: 'HELIOS_CAPACITY_RESYNC_SECONDS', default: 30, doc: 'plan every cell at least this often' },
 };
 

@@ -1,6 +1,7 @@
 import { CellPhase, CellStatus } from '@helios/api';
 import { describe, expect, it } from 'vitest';
-import { AGENT_LIVE_CONDITION, cellLivenessStatus } from './cell-liveness-status';
+import { AGENT_LIVE_CONDITION } from '@helios/scheduling';
+import { cellLivenessStatus } from './cell-liveness-status';
 
 const T0 = '2025-01-01T00:00:00.000Z';
 const T1 = '2025-01-01T00:01:00.000Z';

@@ -1,8 +1,6 @@
 import { CellPhase, CellStatus, type Condition } from '@helios/api';
+import { AGENT_LIVE_CONDITION } from '@helios/scheduling';
 import { DEGRADED_CONDITION } from '../node-lifecycle/cell-degraded-status';
-
-/** The condition type that records whether the cell's agent is live. */
-export const AGENT_LIVE_CONDITION = 'AgentLive';
 
 /**
  * The Cell status that follows from its agent key, or undefined when the status already says so.
