@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Resolved } from '@helios/config';
 import { CAPACITY_SETTINGS } from './controllers/capacity/capacity-settings';
+import { FAILURE_SETTINGS } from './controllers/node-lifecycle/failure-settings';
 
 /** Every setting of the control plane: flag, environment variable, default and one line of doc. */
 export const CONTROL_PLANE_SETTINGS = {
@@ -11,6 +12,7 @@ export const CONTROL_PLANE_SETTINGS = {
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, doc: 'TTL in seconds of the leader lease: how soon a standby takes over' },
   root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root of all Helios keys' },
   ...CAPACITY_SETTINGS,
+  ...FAILURE_SETTINGS,
 };
 
 /** The control plane's resolved settings. */

@@ -2,6 +2,7 @@ import type { Logger } from '@helios/config';
 import type { Clock, ControllerMetrics } from '@helios/controller-runtime';
 import type { Etcd3, Fence, Keys, ResourceStore } from '@helios/store';
 import type { CapacitySettings } from './capacity/capacity-settings';
+import type { FailureSettings } from './node-lifecycle/failure-settings';
 
 /** What every control-plane controller is built from. */
 export interface ControllerDeps {
@@ -15,4 +16,6 @@ export interface ControllerDeps {
   clock?: Clock;
   /** The capacity planner's knobs from the control plane's settings; their defaults when absent. */
   capacity?: CapacitySettings;
+  /** The failure-storm limiter's knobs from the control plane's settings; its defaults when absent. */
+  failure?: FailureSettings;
 }

@@ -4,6 +4,7 @@ import { planCellEvictions, resolveStormSettings, type CellEvictionPlan, type Ev
 import { Informer, KeyInformer, isNotFound } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { cellDegradedStatus } from './cell-degraded-status';
+import { stormSettings } from './failure-settings';
 import { forEachLimited } from './for-each-limited';
 import { LeaseTtlLookup } from './lease-ttl-lookup';
 import { heartbeatLostAt, heartbeatLostStatus, heartbeatRestoredStatus, holdsHeartbeat, isHeartbeatLost } from './node-heartbeat-status';
@@ -13,7 +14,7 @@ import { ReplacementTracker } from './replacement-tracker';
 
 /** Knobs of the node lifecycle controller; every one is optional. */
 export interface NodeLifecycleOptions {
-  /** The failure-storm limiter's settings (defaults: 50 % of a cell within 10 s -> Degraded). */
+  /** The failure-storm limiter's settings (tests); default those of deps.failure, then the limiter's (50 % of a cell within 10 s -> Degraded). */
   storm?: StormSettings;
   /** Lease TTL assumed for the detection metric until a cell's own is known, in s. Default 5. */
   defaultLeaseTtlSeconds?: number;
@@ -91,7 +92,7 @@ export class NodeLifecycleController implements Controller {
     private readonly deps: ControllerDeps,
     private readonly options: NodeLifecycleOptions = {},
   ) {
-    this.storm = resolveStormSettings(options.storm);
+    this.storm = resolveStormSettings({ ...stormSettings(deps.failure), ...options.storm });
     this.clock = options.clock ?? deps.clock ?? systemClock;
     this.graceMs = options.absentGraceMs ?? 5_000;
     this.metrics = new NodeLifecycleMetrics(deps.metrics.registry);
