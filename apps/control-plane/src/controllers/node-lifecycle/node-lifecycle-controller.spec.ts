@@ -134,7 +134,12 @@ describe('NodeLifecycleController', () => {
     const { registry } = await w.start();
     w.heartbeats.get('c1/n1')!.release();
     await waitFor(async () => (await w.node('c1', 'n1'))?.status?.phase === NodePhase.NODE_PHASE_NOT_READY, 'n1 NotReady after its lease expired', 20_000);
-    const detection = await registry.getSingleMetricAsString('helios_node_failure_detection_seconds');
+    // The controller records the detection once its NotReady write returns, which may be just
+    // after this test's read sees the write.
+    const detection = await waitFor(async () => {
+      const text = await registry.getSingleMetricAsString('helios_node_failure_detection_seconds');
+      return /_count [1-9]/.test(text) && text;
+    }, 'the detection recorded');
     expect(detection).toMatch(/^helios_node_failure_detection_seconds_count 1$/m);
   });
 
