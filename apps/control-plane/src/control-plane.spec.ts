@@ -323,6 +323,8 @@ describe('cell liveness controller', () => {
       return s?.phase === CellPhase.CELL_PHASE_UNREACHABLE ? s : undefined;
     }, 'Unreachable once the agent key is gone');
     expect(gone.agentLive).toBe(false);
+    const metrics = await (await fetch(`http://127.0.0.1:${cp.metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^helios_cells\{phase="Unreachable"\} [1-9]/m);
 
     // Applying the cell again keeps the status its controller wrote.
     const reapplied = await client.apply({ resource: cell('live-1') });

@@ -1,20 +1,40 @@
-import { metaOf } from '@helios/api';
-import { ControllerRunner, type Controller } from '@helios/controller-runtime';
+import { CellPhase, enumDisplayName, metaOf } from '@helios/api';
+import { ControllerRunner, registerOnce, type Controller } from '@helios/controller-runtime';
+import { Gauge, type Registry } from 'prom-client';
 import { Informer, KeyInformer, isNotFound } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { cellLivenessStatus } from './cell-liveness-status';
 
+const phaseSources = new WeakMap<Registry, () => Map<string, number>>();
+
 /**
  * Keeps each Cell's status.agentLive and phase in step with its agent key
  * (`agents/<cell>`, bound to the cell agent's lease): Ready while the key exists, Unreachable
- * when it does not. Watches Cells and agent keys; writes are fenced by leadership.
+ * when it does not. Watches Cells and agent keys; writes are fenced by leadership. Reports
+ * `helios_cells{phase}` (cells by phase) from its cache while it runs, on the leader.
  */
 export class CellLivenessController implements Controller {
   readonly name = 'cell-liveness';
   private cells: Informer<'cell'> | undefined;
   private agents: KeyInformer | undefined;
 
-  constructor(private readonly deps: ControllerDeps) {}
+  constructor(private readonly deps: ControllerDeps) {
+    const registry = deps.metrics.registry;
+    // The gauge reads the controller built last on its registry: the current leadership term's.
+    phaseSources.set(registry, () => this.cellsByPhase());
+    registerOnce(registry, 'helios_cells', () =>
+      new Gauge({
+        name: 'helios_cells',
+        help: 'Cells by phase (reported by the leader).',
+        labelNames: ['phase'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [phase, count] of phaseSources.get(registry)?.() ?? []) this.set({ phase }, count);
+        },
+      }),
+    );
+  }
 
   async start(signal: AbortSignal): Promise<void> {
     const { client, keys, logger, metrics } = this.deps;
@@ -30,6 +50,8 @@ export class CellLivenessController implements Controller {
       this.agents = agents;
       await runner.run(signal);
     } finally {
+      this.cells = undefined;
+      this.agents = undefined;
       await Promise.all([cells.stop(), agents.stop()]);
     }
   }
@@ -58,6 +80,16 @@ export class CellLivenessController implements Controller {
       if (isNotFound(err)) return;
       throw new Error(`setting liveness of cell ${cellName}`, { cause: err });
     }
+  }
+
+  /** Cell count by phase name, from the cache; nothing while not running. */
+  private cellsByPhase(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const cell of this.cells?.list() ?? []) {
+      const phase = enumDisplayName(CellPhase, cell.status?.phase ?? CellPhase.CELL_PHASE_UNSPECIFIED);
+      counts.set(phase, (counts.get(phase) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** `<root>/agents/<cell>` -> `<cell>`; undefined for a key that is not one cell's. */
