@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Cell, Deployment, NodePool, ReplicaPhase, Tier, wrap, type Replica } from '@helios/api';
+import { Deployment, ReplicaPhase, wrap, type Replica } from '@helios/api';
 import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { freePort } from '@helios/etcd-process';
 import { Teardown, launchComponent, waitFor } from '@helios/launcher';
@@ -7,6 +7,7 @@ import type { OperatorApi } from '@helios/operator-client';
 import { SimProvider } from '@helios/provider';
 import { Informer, type Etcd3, type Keys } from '@helios/store';
 import { modelServerTemplate } from '../shared/model-server-template';
+import { applySimCell } from '../shared/sim-cell';
 import type { ServingSample } from './service-restoration';
 
 export const SERVED_CELL = 'served';
@@ -68,17 +69,7 @@ export class ServedCell {
     await this.replicas.start();
     teardown.add('stopping the replica watch', () => this.replicas.stop());
 
-    await this.api.apply({ resource: wrap('cell', Cell.fromPartial({ metadata: { name: SERVED_CELL }, spec: { provider: 'sim', region: 'local', zones: ['local-a'] } })), dryRun: false });
-    await this.api.apply({
-      resource: wrap(
-        'nodePool',
-        NodePool.fromPartial({
-          metadata: { name: POOL },
-          spec: { cell: SERVED_CELL, gpuType: 'h100', instanceType: 'sim.h100', gpusPerNode: o.gpusPerNode, tier: Tier.TIER_ON_DEMAND, min: o.nodes, max: o.nodes, zone: 'local-a' },
-        }),
-      ),
-      dryRun: false,
-    });
+    await applySimCell(this.api, { cell: SERVED_CELL, pool: POOL, nodes: o.nodes, gpusPerNode: o.gpusPerNode });
     const agent = launchComponent({
       name: `cell-agent/${SERVED_CELL}`,
       entry: 'apps/cell-agent/src/main.ts',

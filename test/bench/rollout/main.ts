@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cell, Deployment, Kind, NodePhase, NodePool, Tier, wrap, type Resource } from '@helios/api';
+import { Deployment, Kind, NodePhase, wrap, type Resource } from '@helios/api';
 import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd } from '@helios/etcd-process';
@@ -32,6 +32,7 @@ import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
 import { benchFailures, idealRolloutSeconds, type RolloutFigures } from './bench-figures';
 import { FleetWatch, isComplete, isServing } from './fleet-watch';
 import { modelServerTemplate } from '../shared/model-server-template';
+import { applySimCell } from '../shared/sim-cell';
 import { LoadGenerator } from './load-generator';
 import { staleAnswers, type VersionWindow } from './response-windows';
 
@@ -159,17 +160,7 @@ async function main(): Promise<number> {
     await waitFor('the control plane to answer', () => api.list({ kind: Kind.KIND_CELL, parent: '', labelSelector: {} }).then(() => true), 90_000, 250);
     say(`control plane ${grpcAddr}, metrics http://${metricsAddr}/metrics`);
 
-    await api.apply({ resource: wrap('cell', Cell.fromPartial({ metadata: { name: CELL }, spec: { provider: 'sim', region: 'local', zones: ['local-a'] } })), dryRun: false });
-    await api.apply({
-      resource: wrap(
-        'nodePool',
-        NodePool.fromPartial({
-          metadata: { name: POOL },
-          spec: { cell: CELL, gpuType: 'h100', instanceType: 'sim.h100', gpusPerNode: s.gpusPerNode, tier: Tier.TIER_ON_DEMAND, min: s.nodes, max: s.nodes, zone: 'local-a' },
-        }),
-      ),
-      dryRun: false,
-    });
+    await applySimCell(api, { cell: CELL, pool: POOL, nodes: s.nodes, gpusPerNode: s.gpusPerNode });
     component(`cell-agent/${CELL}`, 'apps/cell-agent/src/main.ts', ['--etcd', etcd.endpoint, '--root', ROOT, '--cell', CELL, '--sim-url', simServer.url, '--node-lease-ttl', String(s.nodeLeaseTtl)]);
     await waitFor(
       `${s.nodes} Ready nodes`,
