@@ -18,13 +18,13 @@ describe('apps/node-agent as a process', () => {
     client.close();
   });
 
-  const launchAgent = (root: string, node: string, logFile: string, extra: string[] = []) =>
+  const launchAgent = (root: string, node: string, logFile: string, extra: string[] = [], ttlSeconds = 5) =>
     launchComponent({
       name: 'node-agent',
       entry: 'apps/node-agent/src/main.ts',
       args: ['--etcd', inject('etcdEndpoint'), '--cell', 'c1', '--pool', 'l4', '--node', node, '--tier', 'preemptible', '--gpu-type', 'l4', '--gpus', '2', '--root', root, ...extra],
       // A PATH without nvidia-smi keeps the inventory simulated on any machine.
-      env: { HELIOS_NODE_LEASE_TTL: '5', HELIOS_LOG_FORMAT: 'json', PATH: '/nonexistent' },
+      env: { HELIOS_NODE_LEASE_TTL: String(ttlSeconds), HELIOS_LOG_FORMAT: 'json', PATH: '/nonexistent' },
       logFile,
     });
 
@@ -88,5 +88,66 @@ describe('apps/node-agent as a process', () => {
 
     expect(await proc.stop('SIGTERM')).toBe(0);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it('fences itself after a partition: frozen past its TTL, it comes back on a new lease and stops the replica no longer bound to it', async () => {
+    const root = `/t/${randomUUID()}/helios/v1`;
+    const keys = new Keys(root);
+    const store = new ResourceStore(client, keys);
+    const logFile = join(mkdtempSync(join(tmpdir(), 'helios-node-agent-')), 'node-agent.log');
+    proc = launchAgent(root, 'frozen-host', logFile, ['--address', '127.0.0.1'], 2);
+    const registered = await waitFor(`the node Ready (log: ${logFile})`, async () => {
+      const n = await store.get('node', 'frozen-host', 'c1');
+      return n?.status?.phase === NodePhase.NODE_PHASE_READY ? n : undefined;
+    }, 30_000);
+    const firstLease = registered.status!.leaseId;
+    await store.create(
+      'replica',
+      Replica.fromPartial({
+        metadata: { name: 'chat-2', uid: randomUUID() },
+        spec: {
+          deployment: 'chat',
+          revision: 1,
+          cell: 'c1',
+          node: 'frozen-host',
+          gpuIndices: [0],
+          template: {
+            command: [process.execPath, '--require', require.resolve('tsx/cjs'), 'apps/model-server/src/main.ts'],
+            readinessProbe: { path: '/healthz', periodSeconds: 1 },
+            env: { TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tsconfig.json') },
+          },
+        },
+        status: { phase: ReplicaPhase.REPLICA_PHASE_BOUND },
+      }),
+    );
+    const ready = await waitFor(`the replica Ready (log: ${logFile})`, async () => {
+      const r = await store.get('replica', 'chat-2', 'chat');
+      return r?.status?.phase === ReplicaPhase.REPLICA_PHASE_READY ? r : undefined;
+    }, 30_000);
+    const url = `http://${ready.status!.endpoint}`;
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    // A partition, as the agent sees it: it cannot renew, and etcd expires its lease.
+    const heartbeat = Buffer.from(keys.heartbeat('c1', 'frozen-host'));
+    process.kill(proc.child.pid!, 'SIGSTOP');
+    try {
+      await waitFor('the lease to expire', async () => (await client.kv.range({ key: heartbeat })).kvs.length === 0, 15_000, 100);
+      // Meanwhile the control plane gave the work to another node.
+      await store.mutate('replica', 'chat-2', 'chat', (r) => ({ ...r, spec: { ...r.spec!, node: 'other-host', gpuIndices: [0] }, status: { ...r.status!, phase: ReplicaPhase.REPLICA_PHASE_BOUND, endpoint: '' } }));
+      // The replica still runs: its agent is frozen, not dead, and nothing else may stop it.
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      process.kill(proc.child.pid!, 'SIGCONT');
+    }
+
+    const back = await waitFor(`the node Ready on a new lease (log: ${logFile})`, async () => {
+      const n = await store.get('node', 'frozen-host', 'c1');
+      return n?.status?.phase === NodePhase.NODE_PHASE_READY && n.status.leaseId !== firstLease ? n : undefined;
+    }, 20_000, 100);
+    const [kv] = (await client.kv.range({ key: heartbeat })).kvs;
+    expect(kv?.lease).toBe(back.status!.leaseId);
+    await waitFor('the replica it no longer holds stopped', () => fetch(`${url}/healthz`).then(() => false, () => true), 20_000, 100);
+    // Left to the node it is bound to now.
+    expect((await store.get('replica', 'chat-2', 'chat'))?.spec?.node).toBe('other-host');
   });
 });
