@@ -18,7 +18,7 @@ import { defaultCapacitySettings, plannerOptions, type CapacitySettings } from '
  * again among the pools, tiers and cells that are left. That is how a stock-out falls back to the
  * next tier or cell; the next pool of the same tier is the planner's own choice. So is every
  * replica still waiting for a node in a cell whose agent has been gone for the grace
- * (`--cell-unreachable-grace-seconds`) or that was deleted: no one there would bind it.
+ * (`--cell-unreachable-grace-seconds`): no one there would bind it.
  *
  * Keyed by cell. Writes are fenced by leadership; pool status goes through read-modify-write, so
  * the cell agent's status writes and ours never overwrite each other.
@@ -55,7 +55,7 @@ export class CapacityController implements Controller {
     runner.watch(replicas, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell));
     // A tier policy changes what every cell's waiting replicas may use.
     runner.watch(deployments, () => this.cells());
-    // An agent lost or a cell deleted strands the replicas waiting there.
+    // A cell whose agent is lost strands the replicas waiting there.
     runner.watch(cells, (e) => e.object.metadata?.name);
     try {
       await Promise.all([pools.start(), nodes.start(), replicas.start(), deployments.start(), cells.start()]);
