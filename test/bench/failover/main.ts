@@ -32,8 +32,8 @@ import { LeadershipMonitor } from './leadership-monitor';
 import { CpuSampler } from './process-cpu';
 import { processMemoryMiB } from './process-memory';
 import { histogramQuantileBound, sampleValue } from './prometheus-text';
-import { SERVED_CELL, ServedCell } from './served-cell';
-import { minServing, restoredAt } from './service-restoration';
+import { SERVED_CELL, ServedCell } from '../../shared/served-cell';
+import { minServing, restoredAt } from '../../shared/service-restoration';
 import { simNode } from './sim-fleet-protocol';
 
 

@@ -31,8 +31,8 @@ import { Keys, ResourceStore, connectEtcd } from '@helios/store';
 import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
 import { benchFailures, idealRolloutSeconds, type RolloutFigures } from './bench-figures';
 import { FleetWatch, isComplete, isServing } from './fleet-watch';
-import { modelServerTemplate } from '../shared/model-server-template';
-import { applySimCell } from '../shared/sim-cell';
+import { modelServerTemplate } from '../../shared/model-server-template';
+import { applySimCell } from '../../shared/sim-cell';
 import { LoadGenerator } from './load-generator';
 import { staleAnswers, type VersionWindow } from './response-windows';
 

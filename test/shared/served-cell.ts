@@ -6,8 +6,8 @@ import { Teardown, launchComponent, waitFor } from '@helios/launcher';
 import type { OperatorApi } from '@helios/operator-client';
 import { SimProvider } from '@helios/provider';
 import { Informer, type Etcd3, type Keys } from '@helios/store';
-import { modelServerTemplate } from '../shared/model-server-template';
-import { applySimCell } from '../shared/sim-cell';
+import { modelServerTemplate } from './model-server-template';
+import { applySimCell } from './sim-cell';
 import type { ServingSample } from './service-restoration';
 
 export const SERVED_CELL = 'served';
@@ -124,6 +124,11 @@ export class ServedCell {
   /** Ready replicas of the deployment on hosts not killed. */
   servingNow(): number {
     return this.live().length;
+  }
+
+  /** Every replica of the deployment in the watch's cache, whatever its phase or host. */
+  all(): Replica[] {
+    return this.replicas.list();
   }
 
   private live(): Replica[] {
