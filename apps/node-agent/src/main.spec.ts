@@ -150,4 +150,62 @@ describe('apps/node-agent as a process', () => {
     // Left to the node it is bound to now.
     expect((await store.get('replica', 'chat-2', 'chat'))?.spec?.node).toBe('other-host');
   });
+
+  it('kills, when it starts, the replica processes a SIGKILLed predecessor on the host left running', async () => {
+    const root = `/t/${randomUUID()}/helios/v1`;
+    const store = new ResourceStore(client, new Keys(root));
+    const dir = mkdtempSync(join(tmpdir(), 'helios-node-agent-'));
+    const stateDir = join(dir, 'state');
+    const pidFile = join(dir, 'replica.pid');
+    const launch = (n: number) => launchAgent(root, 'crashy-host', join(dir, `node-agent-${n}.log`), ['--address', '127.0.0.1', '--state-dir', stateDir]);
+    proc = launch(1);
+    await waitFor(`the node Ready (log: ${dir})`, async () => (await store.get('node', 'crashy-host', 'c1'))?.status?.phase === NodePhase.NODE_PHASE_READY, 30_000);
+    // A server that, unlike the model server, does not notice its agent is gone.
+    await store.create(
+      'replica',
+      Replica.fromPartial({
+        metadata: { name: 'stubborn-1', uid: randomUUID() },
+        spec: {
+          deployment: 'stubborn',
+          revision: 1,
+          cell: 'c1',
+          node: 'crashy-host',
+          gpuIndices: [0],
+          template: { command: [process.execPath, '-e', "require('fs').writeFileSync(process.env.PID_FILE, String(process.pid)); setInterval(() => {}, 1000)"], env: { PID_FILE: pidFile } },
+        },
+        status: { phase: ReplicaPhase.REPLICA_PHASE_BOUND },
+      }),
+    );
+    const readPid = () => {
+      try {
+        return Number(readFileSync(pidFile, 'utf8')) || undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const first = await waitFor(`the replica running (log: ${dir})`, readPid, 30_000, 50);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    expect(await proc.stop('SIGKILL')).not.toBe(0);
+    expect(alive(first)).toBe(true);
+
+    proc = launch(2);
+    await waitFor('the orphan killed by the next agent', () => !alive(first), 30_000, 50);
+    // The replica is still bound here: the new agent runs it again, as its only copy.
+    const second = await waitFor('the replica running again', () => {
+      const pid = readPid();
+      return pid !== undefined && pid !== first ? pid : undefined;
+    }, 30_000, 50);
+    expect(alive(second)).toBe(true);
+    expect(readFileSync(join(dir, 'node-agent-2.log'), 'utf8')).toContain('killed a replica process left running by an earlier agent');
+    await proc.stop('SIGTERM');
+    await waitFor('the replica stopped with its agent', () => !alive(second), 10_000, 50);
+  });
 });

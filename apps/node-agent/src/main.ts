@@ -1,6 +1,6 @@
 import { createLogger, describeSettings, loadConfig } from '@helios/config';
 import { NodeAgent, PreemptionWatcher } from '@helios/node-agent';
-import { ProcessRuntime } from '@helios/replica-runtime';
+import { ProcessRuntime, reapOrphanGroups } from '@helios/replica-runtime';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { hostname, networkInterfaces } from 'node:os';
 import { parsePreemptionFlag, preemptionSourceFor } from './preemption-source';
@@ -20,6 +20,12 @@ const SETTINGS = {
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, doc: 'heartbeat lease TTL in seconds' },
   runtime: { flag: 'runtime', env: 'HELIOS_NODE_RUNTIME', default: 'process', doc: "replica runtime: process (runs the template's command) or none" },
   replicaCwd: { flag: 'replica-cwd', env: 'HELIOS_REPLICA_CWD', default: '', doc: 'working directory of replica processes (default: the current one)' },
+  stateDir: {
+    flag: 'state-dir',
+    env: 'HELIOS_NODE_STATE_DIR',
+    default: '',
+    doc: 'directory where the replica processes started are recorded, so an agent restarted after a crash kills those its predecessor left running (default: none)',
+  },
   replicaLogs: { flag: 'replica-logs', env: 'HELIOS_REPLICA_LOG_DIR', default: '', doc: 'directory for replica stdout/stderr, one file per replica (default: discarded)' },
   drainSeconds: { flag: 'drain-seconds', env: 'HELIOS_DRAIN_SECONDS', default: 3, doc: "drain before SIGTERM when a deployment's strategy sets none" },
   graceSeconds: { flag: 'termination-grace-seconds', env: 'HELIOS_TERMINATION_GRACE_SECONDS', default: 10, doc: "SIGTERM-to-SIGKILL grace when a deployment's strategy sets none" },
@@ -38,8 +44,15 @@ async function main(): Promise<void> {
   const client = connectEtcd(config.etcd);
   const keys = new Keys(config.root);
   const leases = new LeasePool(client, { streams: 1, onError: (err) => log.warn({ err }, 'lease keep-alive problem (recovering)') });
+  if (config.runtime === 'process' && config.stateDir) {
+    // A predecessor SIGKILLed on this host could not stop its replicas: they would hold GPUs and
+    // ports beside the ones this agent is about to start.
+    for (const orphan of reapOrphanGroups(config.stateDir)) log.warn({ pid: orphan.pid, replica: orphan.label }, 'killed a replica process left running by an earlier agent');
+  }
   const runtime =
-    config.runtime === 'process' ? new ProcessRuntime({ cwd: config.replicaCwd || undefined, logDir: config.replicaLogs || undefined, logger: log.child({ runtime: 'process' }) }) : undefined;
+    config.runtime === 'process'
+      ? new ProcessRuntime({ cwd: config.replicaCwd || undefined, logDir: config.replicaLogs || undefined, stateDir: config.stateDir || undefined, logger: log.child({ runtime: 'process' }) })
+      : undefined;
   const agent = new NodeAgent(
     { client, keys, leases, logger: log, runtime },
     {

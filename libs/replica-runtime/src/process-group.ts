@@ -6,7 +6,8 @@
  *
  * The groups still alive are remembered so that when this process exits (normally, or after
  * an uncaught error) it kills them: a node agent, or a test, that goes away must not leave
- * replicas behind. A SIGKILLed agent cannot do this; see the node agent's notes.
+ * replicas behind. A SIGKILLed agent cannot do this: the next one on the host reaps what it
+ * left from the runtime's state directory (GroupRecords, reapOrphanGroups).
  */
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;

@@ -4,6 +4,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { PortAllocator } from './port-allocator';
 import { probeOnce } from './probe';
+import type { GroupRecords } from './group-records';
 import { signalGroup, trackGroup, untrackGroup } from './process-group';
 import { INITIAL_READINESS, nextReadiness, probeSettings, type ProbeSettings, type ReadinessState } from './readiness';
 import { replicaEnvironment } from './replica-env';
@@ -15,6 +16,8 @@ export interface ProcessRunContext {
   cwd: string;
   baseEnv: Readonly<Record<string, string>>;
   logDir: string | undefined;
+  /** Where the groups started are recorded for the next agent on the host; none when undefined. */
+  records: GroupRecords | undefined;
   ports: PortAllocator;
   allocateAllPorts: boolean;
   restartPolicy: RestartPolicy;
@@ -168,6 +171,7 @@ export class ProcessRun implements ReplicaRun {
     });
     if (child.pid === undefined) return;
     trackGroup(child.pid);
+    this.ctx.records?.add(child.pid, `${this.launch.deployment}/${this.launch.replica}`);
     const restarted = this.current.restarts > 0;
     this.log.info({ pid: child.pid, port: this.port, restarts: this.current.restarts }, restarted ? 'replica restarted' : 'replica started');
     this.update({ phase: 'starting', port: this.port, pid: child.pid, reason: restarted ? 'Restarted' : 'Started', message: '' });
@@ -189,6 +193,7 @@ export class ProcessRun implements ReplicaRun {
       // The leader is gone; anything it left in its group (workers, a shell's children) goes too.
       signalGroup(child.pid, 'SIGKILL');
       untrackGroup(child.pid);
+      this.ctx.records?.remove(child.pid);
     }
     if (incarnation !== this.incarnation) return;
     clearTimeout(this.probeTimer);

@@ -1,4 +1,5 @@
 import { createLogger, type Logger } from '@helios/config';
+import { GroupRecords } from './group-records';
 import { sharedPortAllocator, type PortAllocator } from './port-allocator';
 import { ProcessRun, type ProcessRunContext } from './process-run';
 import { inheritedEnvironment } from './replica-env';
@@ -13,6 +14,11 @@ export interface ProcessRuntimeOptions {
   baseEnv?: Record<string, string>;
   /** Append each replica's stdout and stderr to `<logDir>/<deployment>.<replica>.log`; discarded when unset. */
   logDir?: string;
+  /**
+   * Record every replica process group started in this directory, so that the next runtime on
+   * the host can kill what this one leaves behind if it is SIGKILLed (see reapOrphanGroups).
+   */
+  stateDir?: string;
   /** Where allocated ports come from; default the allocator shared by the whole process. */
   ports?: PortAllocator;
   /**
@@ -42,6 +48,7 @@ export class ProcessRuntime implements ReplicaRuntime {
       cwd: options.cwd ?? process.cwd(),
       baseEnv: options.baseEnv ?? inheritedEnvironment(),
       logDir: options.logDir,
+      records: options.stateDir ? new GroupRecords(options.stateDir) : undefined,
       ports: options.ports ?? sharedPortAllocator,
       allocateAllPorts: options.allocateAllPorts ?? false,
       restartPolicy: options.restartPolicy ?? DEFAULT_RESTART_POLICY,

@@ -91,6 +91,7 @@ export class NodeHosts {
         '--runtime', 'process',
         '--replica-cwd', REPO_ROOT,
         '--replica-logs', join(o.logDir, 'replicas'),
+        '--state-dir', join(o.logDir, 'state', instance.node),
         '--drain-seconds', String(o.drainSeconds),
       ],
       env: { HELIOS_LOG_FORMAT: 'json' },
