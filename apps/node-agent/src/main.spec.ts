@@ -10,16 +10,18 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 describe('apps/node-agent as a process', () => {
   let client: Etcd3;
   let proc: ComponentProcess | undefined;
+  // Every agent started, so none outlives the file whatever a test left running.
+  const launched: ComponentProcess[] = [];
   beforeAll(() => {
     client = connectEtcd(inject('etcdEndpoint'));
   });
   afterAll(async () => {
-    await proc?.stop('SIGKILL');
+    await Promise.all(launched.map((p) => p.stop('SIGKILL')));
     client.close();
   });
 
-  const launchAgent = (root: string, node: string, logFile: string, extra: string[] = [], ttlSeconds = 5) =>
-    launchComponent({
+  const launchAgent = (root: string, node: string, logFile: string, extra: string[] = [], ttlSeconds = 5) => {
+    const agent = launchComponent({
       name: 'node-agent',
       entry: 'apps/node-agent/src/main.ts',
       args: ['--etcd', inject('etcdEndpoint'), '--cell', 'c1', '--pool', 'l4', '--node', node, '--tier', 'preemptible', '--gpu-type', 'l4', '--gpus', '2', '--root', root, ...extra],
@@ -27,6 +29,9 @@ describe('apps/node-agent as a process', () => {
       env: { HELIOS_NODE_LEASE_TTL: String(ttlSeconds), HELIOS_LOG_FORMAT: 'json', PATH: '/nonexistent' },
       logFile,
     });
+    launched.push(agent);
+    return agent;
+  };
 
   it('registers its Node Ready, and on SIGTERM revokes its lease and exits 0', async () => {
     const root = `/t/${randomUUID()}/helios/v1`;
