@@ -19,6 +19,12 @@ export const BENCH_SETTINGS = {
   // renewals a second; 4 streams fell behind here (every lease lost at once), 16 keep up.
   streams: { flag: 'streams', env: 'HELIOS_BENCH_STREAMS', default: 16, doc: 'LeaseKeepAlive streams the simulated fleet multiplexes its leases over' },
   settle: { flag: 'settle', env: 'HELIOS_BENCH_SETTLE', default: 0, doc: 'seconds to watch for false failures after each etcd disruption; 0 = 3 TTLs + 1 s per 1,000 nodes (etcd revokes at most 1,000 expired leases a second)' },
+  controlPlaneFailover: {
+    flag: 'control-plane-failover',
+    env: 'HELIOS_BENCH_CONTROL_PLANE_FAILOVER',
+    default: true,
+    doc: 'run a standby control plane, SIGKILL the leader last, and count false failures through the takeover',
+  },
   keep: { flag: 'keep', env: 'HELIOS_BENCH_KEEP', default: false, doc: 'keep the work dir (etcd data, logs) after the run' },
   help: { flag: 'help', env: 'HELIOS_BENCH_HELP', default: false, doc: 'print this help' },
 };

@@ -10,6 +10,8 @@
  *      again (replacement);
  *   2. moves the etcd leadership to another member;
  *   3. restarts the whole etcd cluster;
+ *   4. SIGKILLs the leading control plane, so the standby (a second control-plane process)
+ *      takes over (`--control-plane-failover`);
  * and counts every node that turned NotReady without having been killed (false failures).
  * Prints the figures and, last, one line of JSON. Exits 1 unless, at the default TTL,
  * detectionP99Seconds <= 10 and falseFailures = 0 (at another TTL: p99 <= 2 TTLs).
@@ -57,6 +59,7 @@ interface Figures {
   replicasUnreplaced: number;
   minServingDuringEtcd: number | null;
   leadershipLosses: number;
+  controlPlaneTakeoverSeconds: number | null;
   leasesLostByFleet: number | null;
 }
 
@@ -135,6 +138,26 @@ async function main(): Promise<number> {
     }, 1_000);
     teardown.add('stopping the memory sampler', () => clearInterval(sampler));
     say(`control plane pid ${controlPlane.child.pid} leads; metrics ${metricsUrl}/metrics`);
+
+    // --- a standby control plane, to take over when the leader is killed.
+    const standbyMetricsUrl = `http://127.0.0.1:${await freePort()}`;
+    const standby = settings.controlPlaneFailover
+      ? launchComponent({
+          name: 'control-plane-standby',
+          entry: 'apps/control-plane/src/main.ts',
+          args: ['--etcd', endpoints, '--grpc-addr', `127.0.0.1:${await freePort()}`, '--metrics-addr', standbyMetricsUrl.slice('http://'.length), '--root', ROOT],
+          env: { HELIOS_LOG_FORMAT: 'json', HELIOS_LOG_LEVEL: 'info' },
+          logFile: join(logs, 'control-plane-standby.log'),
+        })
+      : undefined;
+    const standbyLeadership = new LeadershipMonitor(`${standbyMetricsUrl}/healthz`);
+    if (standby) {
+      teardown.add('stopping the standby control plane', () => standby.stop('SIGTERM', 10_000));
+      await waitFor('the standby control plane to answer', async () => (await fetch(`${standbyMetricsUrl}/healthz`)).ok, 90_000, 250);
+      standbyLeadership.start();
+      teardown.add('stopping the standby leadership monitor', () => standbyLeadership.stop());
+      say(`standby control plane pid ${standby.child.pid}; metrics ${standbyMetricsUrl}/metrics`);
+    }
 
     // --- simulated fleet: a child process of ours.
     const fleetLog = openSync(join(logs, 'sim-fleet.log'), 'a');
@@ -295,13 +318,31 @@ async function main(): Promise<number> {
       await waitFor('the control plane to lead again', () => leadership.isLeading, 60_000, 250).catch(() => undefined);
       await sleep(8_000);
     }
+    // The leader's own figures, read before it is killed below.
+    const leaderLosses = leadership.losses;
+    const leaderLeaderlessMs = leadership.leaderlessMs;
+    const metricsText = await (await fetch(`${metricsUrl}/metrics`)).text().catch(() => '');
+    const memory = processMemoryMiB(controlPlane.child.pid);
+    const peakRssMiB = Math.max(peakRss, memory?.peak ?? 0) || null;
+
+    // --- 4. the leading control plane dies; the standby must take over and flag nothing live.
+    let takeoverSeconds: number | null = null;
+    if (standby) {
+      phaseStarts.push({ name: 'control-plane failover', at: Date.now() });
+      const t2 = Date.now();
+      controlPlane.child.kill('SIGKILL');
+      const tookOver = await waitFor('the standby control plane to lead', () => standbyLeadership.isLeading, 60_000, 50).then(() => true, () => false);
+      takeoverSeconds = tookOver ? Math.round((Date.now() - t2) / 10) / 100 : null;
+      say(`leading control plane SIGKILLed; the standby ${tookOver ? `leads after ${takeoverSeconds} s` : 'did NOT take over'}; watching ${plan.settleSeconds} s`);
+      await sleep(plan.settleSeconds * 1000);
+    }
 
     // --- results.
     phaseStarts.push({ name: 'end', at: Date.now() });
     const etcdFrom = phaseStarts.find((p) => p.name === 'etcd leader change')!.at;
-    // Replicas serving through the etcd disruptions: fewer than all means etcd trouble cost work.
+    // Replicas serving through the disruptions: fewer than all means etcd or control-plane trouble cost work.
     const minServingDuringEtcd = plan.replicas > 0 ? (minServing(served.serving, etcdFrom, Date.now()) ?? null) : null;
-    const leadingAtEnd = leadership.isLeading;
+    const leadingAtEnd = standby ? standbyLeadership.isLeading : leadership.isLeading;
     const falses = falseFailures(watch, killedAt);
     // A node left NotReady whose transition the watch missed still counts.
     const stuck = watch.phases().filter((p) => p.phase === NodePhase.NODE_PHASE_NOT_READY && !killedAt.has(p.node) && !falses.some((f) => f.node === p.node));
@@ -312,9 +353,6 @@ async function main(): Promise<number> {
     const statsAsked = fleet.next('stats', 10_000).catch(() => undefined);
     fleet.send({ type: 'stats' });
     const stats = await statsAsked;
-    const metricsText = await (await fetch(`${metricsUrl}/metrics`)).text().catch(() => '');
-    const memory = processMemoryMiB(controlPlane.child.pid);
-    const peakRssMiB = Math.max(peakRss, memory?.peak ?? 0) || null;
     const controllerCount = sampleValue(metricsText, 'helios_node_failure_detection_seconds_count') ?? 0;
     const controllerSum = sampleValue(metricsText, 'helios_node_failure_detection_seconds_sum') ?? 0;
     const replacementBound = histogramQuantileBound(metricsText, 'helios_replica_replacement_seconds', 0.99);
@@ -323,8 +361,8 @@ async function main(): Promise<number> {
     say(`control plane: peak RSS ${peakRssMiB ?? '?'} MiB; simulated fleet: ${stats ? `${stats.rssMiB} MiB RSS, ${stats.leasesLost} leases lost to the pool's own deadline` : 'no stats'}`);
     const replacementCount = sampleValue(metricsText, 'helios_replica_replacement_seconds_count') ?? 0;
     say(`control plane: helios_replica_replacement_seconds (NotReady -> a replacement Ready, per replica) count ${replacementCount}, p99 <= ${replacementBound ?? '-'} s`);
-    if (minServingDuringEtcd !== null) say(`served deployment through the etcd leader change and restart: at least ${minServingDuringEtcd}/${plan.replicas} replicas serving`);
-    say(`control-plane leadership: lost ${leadership.losses} time(s), ${(leadership.leaderlessMs / 1000).toFixed(1)} s without a leader${leadingAtEnd ? '' : '; NOT leading at the end'}`);
+    if (minServingDuringEtcd !== null) say(`served deployment through the etcd leader change and restart${standby ? ' and the control-plane failover' : ''}: at least ${minServingDuringEtcd}/${plan.replicas} replicas serving`);
+    say(`control-plane leadership before the failover: lost ${leaderLosses} time(s), ${(leaderLeaderlessMs / 1000).toFixed(1)} s without a leader; ${standby ? `standby took over in ${takeoverSeconds ?? '-'} s and ` : ''}${leadingAtEnd ? 'leads at the end' : 'NO control plane leads at the end'}`);
     if (stats && stats.leasesLost > 0) say(`warning: the simulated fleet's LeasePool gave up ${stats.leasesLost} leases (no renewal confirmed within a TTL); their nodes re-registered on new leases`);
     say(`false failures: ${falseCount}${byPhase.size ? ` (${[...byPhase].map(([p, n]) => `${n} during ${p}`).join(', ')})` : ''}${stuck.length ? `, ${stuck.length} found NotReady at the end` : ''}`);
 
@@ -343,7 +381,8 @@ async function main(): Promise<number> {
       replicasLost,
       replicasUnreplaced,
       minServingDuringEtcd,
-      leadershipLosses: leadership.losses,
+      leadershipLosses: leaderLosses,
+      controlPlaneTakeoverSeconds: takeoverSeconds,
       leasesLostByFleet: stats?.leasesLost ?? null,
     };
     const limit = ttl === DEFAULT_TTL_SECONDS ? 10 : 2 * ttl;
