@@ -9,7 +9,7 @@ export const CONTROL_PLANE_SETTINGS = {
   grpcAddr: { flag: 'grpc-addr', env: 'HELIOS_GRPC_ADDR', default: '127.0.0.1:50051', doc: 'host:port of the operator gRPC API (port 0 picks a free one)' },
   metricsAddr: { flag: 'metrics-addr', env: 'HELIOS_METRICS_ADDR', default: '127.0.0.1:9464', doc: 'host:port serving GET /metrics and GET /healthz' },
   id: { flag: 'id', env: 'HELIOS_ID', default: `${hostname()}-${process.pid}`, doc: 'id of this replica in leader election' },
-  leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, doc: 'TTL in seconds of the leader lease: how soon a standby takes over' },
+  leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, min: 1, doc: 'TTL in seconds of the leader lease: how soon a standby takes over' },
   root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root of all Helios keys' },
   ...CAPACITY_SETTINGS,
   ...FAILURE_SETTINGS,

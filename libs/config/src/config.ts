@@ -8,6 +8,10 @@ export interface Setting<T> {
   env: string;
   default: T;
   doc: string;
+  /** Smallest value a number setting accepts (inclusive). */
+  min?: number;
+  /** Largest value a number setting accepts (inclusive). */
+  max?: number;
 }
 
 export type Settings = Record<string, Setting<string> | Setting<number> | Setting<boolean>>;
@@ -44,6 +48,7 @@ function parseValue(setting: Setting<unknown>, raw: string): string | number | b
   if (typeof setting.default === 'number') {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`--${setting.flag} (${setting.env}) must be a number, got "${raw}"`);
+    if ((setting.min !== undefined && n < setting.min) || (setting.max !== undefined && n > setting.max)) throw new ConfigError(`--${setting.flag} (${setting.env}) must be ${rangeText(setting.min, setting.max)}, got ${raw}`);
     return n;
   }
   if (typeof setting.default === 'boolean') {
@@ -51,6 +56,11 @@ function parseValue(setting: Setting<unknown>, raw: string): string | number | b
     return raw === 'true' || raw === '1';
   }
   return raw;
+}
+
+function rangeText(min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined) return `between ${min} and ${max}`;
+  return min !== undefined ? `at least ${min}` : `at most ${max}`;
 }
 
 /** One line per setting, for `--help`. */

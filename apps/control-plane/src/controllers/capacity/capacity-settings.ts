@@ -11,23 +11,26 @@ export const CAPACITY_SETTINGS = {
     flag: 'scale-down-cooldown-seconds',
     env: 'HELIOS_SCALE_DOWN_COOLDOWN_SECONDS',
     default: 300,
+    min: 0,
     doc: 'seconds after a pool last scaled up before it may scale down',
   },
-  headroomGpus: { flag: 'headroom-gpus', env: 'HELIOS_HEADROOM_GPUS', default: 0, doc: 'free GPUs to keep per cell and GPU type on top of demand' },
-  headroomPercent: { flag: 'headroom-percent', env: 'HELIOS_HEADROOM_PERCENT', default: 0, doc: 'free GPUs to keep, as a percent of demand' },
+  headroomGpus: { flag: 'headroom-gpus', env: 'HELIOS_HEADROOM_GPUS', default: 0, min: 0, doc: 'free GPUs to keep per cell and GPU type on top of demand' },
+  headroomPercent: { flag: 'headroom-percent', env: 'HELIOS_HEADROOM_PERCENT', default: 0, min: 0, doc: 'free GPUs to keep, as a percent of demand' },
   capacityUnavailableBackoffSeconds: {
     flag: 'capacity-unavailable-backoff-seconds',
     env: 'HELIOS_CAPACITY_UNAVAILABLE_BACKOFF_SECONDS',
     default: 300,
+    min: 0,
     doc: 'seconds a pool marked CapacityUnavailable is skipped by placement and the planner',
   },
   cellUnreachableGraceSeconds: {
     flag: 'cell-unreachable-grace-seconds',
     env: 'HELIOS_CELL_UNREACHABLE_GRACE_SECONDS',
     default: 30,
+    min: 0,
     doc: 'seconds a cell may have no live agent before its replicas waiting for a node are placed elsewhere',
   },
-  resyncSeconds: { flag: 'capacity-resync-seconds', env: 'HELIOS_CAPACITY_RESYNC_SECONDS', default: 30, doc: 'plan every cell at least this often' },
+  resyncSeconds: { flag: 'capacity-resync-seconds', env: 'HELIOS_CAPACITY_RESYNC_SECONDS', default: 30, min: 1, doc: 'plan every cell at least this often' },
 };
 
 /** The resolved capacity settings. */

@@ -1,4 +1,4 @@
-import { loadConfig } from '@helios/config';
+import { ConfigError, loadConfig } from '@helios/config';
 import { DEFAULT_STORM_SETTINGS, resolveStormSettings } from '@helios/failure-policy';
 import { describe, expect, it } from 'vitest';
 import { FAILURE_SETTINGS, stormSettings } from './failure-settings';
@@ -12,5 +12,11 @@ describe('failure settings', () => {
   it('take flags and environment, seconds turned into the limiter\'s milliseconds', () => {
     const config = loadConfig(FAILURE_SETTINGS, ['--storm-fraction', '0.3', '--storm-window-seconds', '4'], { HELIOS_DEGRADED_EVICTIONS_PER_SECOND: '2' });
     expect(stormSettings(config)).toEqual({ stormFraction: 0.3, stormWindowMs: 4_000, degradedEvictionsPerSecond: 2 });
+  });
+
+  it('refuse a fraction outside (0, 1] and negative windows or rates, naming the flag', () => {
+    expect(() => loadConfig(FAILURE_SETTINGS, ['--storm-fraction', '1.5'], {})).toThrow(new ConfigError('--storm-fraction (HELIOS_STORM_FRACTION) must be between 0.01 and 1, got 1.5'));
+    expect(() => loadConfig(FAILURE_SETTINGS, ['--storm-window-seconds', '-1'], {})).toThrow(/--storm-window-seconds .* must be at least 0/);
+    expect(() => loadConfig(FAILURE_SETTINGS, [], { HELIOS_DEGRADED_EVICTIONS_PER_SECOND: '-0.5' })).toThrow(/--degraded-evictions-per-second .* must be at least 0/);
   });
 });
