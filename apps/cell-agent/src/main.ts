@@ -18,8 +18,8 @@ const SETTINGS = {
   },
   root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root' },
   id: { flag: 'id', env: 'HELIOS_AGENT_ID', default: '', doc: 'agent id (default: <host>-<pid>-<random>)' },
-  leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, doc: 'election and liveness lease TTL in seconds' },
-  nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, doc: 'heartbeat lease TTL of simulated nodes in seconds' },
+  leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, min: 1, doc: 'election and liveness lease TTL in seconds' },
+  nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, min: 1, doc: 'heartbeat lease TTL of simulated nodes in seconds' },
   simRuntime: {
     flag: 'sim-runtime',
     env: 'HELIOS_SIM_RUNTIME',
