@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GroupRecords, reapOrphanGroups, startTicksOf } from './group-records';
+import { GroupRecords, procStatField, reapOrphanGroups, startTicksOf } from './group-records';
 
 const alive = (pid: number) => {
   try {
@@ -25,6 +25,12 @@ describe('startTicksOf', () => {
     expect(startTicksOf(`4242 (node) ${fields.join(' ')}`)).toBe('22');
     expect(startTicksOf(`4242 (a (weird) name) ${fields.join(' ')}`)).toBe('22');
     expect(startTicksOf('4242 (short) S 1')).toBeUndefined();
+  });
+
+  it('reads any field from 3 on, the parent pid (field 4) of this process included', () => {
+    expect(procStatField('4242 (a (b) c) S 17 4242', 3)).toBe('S');
+    expect(procStatField('4242 (a (b) c) S 17 4242', 4)).toBe('17');
+    expect(Number(procStatField(readFileSync('/proc/self/stat', 'utf8'), 4))).toBe(process.ppid);
   });
 
   it('reads this process\'s own start time', () => {

@@ -11,16 +11,19 @@ interface GroupRecord {
 }
 
 /**
- * The start time of a process, field 22 of `/proc/<pid>/stat`, from the text of that file. The
- * command (field 2) is in parentheses and may itself hold spaces and parentheses, so fields are
- * counted from the last `)`.
+ * Field `n` (1-based, as in proc(5)) of the text of `/proc/<pid>/stat`, for n >= 3. The command
+ * (field 2) is in parentheses and may itself hold spaces and parentheses, so fields are counted
+ * from the last `)`.
  *
- * Example: "4242 (node x) S 1 4242 4242 0 -1 4194560 ... 0 0 20 0 11 0 987654 ..." -> "987654".
+ * Example: procStatField("4242 (node x) S 1 4242 ...", 4) -> "1" (the parent pid).
  */
+export function procStatField(stat: string, n: number): string | undefined {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3] || undefined;
+}
+
+/** The start time of a process in clock ticks since boot: field 22 of `/proc/<pid>/stat`. */
 export function startTicksOf(stat: string): string | undefined {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // rest[0] is field 3 (state), so field 22 is rest[19].
-  return rest[19] || undefined;
+  return procStatField(stat, 22);
 }
 
 function readStartTicks(pid: number): string | undefined {

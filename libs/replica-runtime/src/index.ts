@@ -1,4 +1,4 @@
-export { reapOrphanGroups, startTicksOf } from './group-records';
+export { procStatField, reapOrphanGroups, startTicksOf } from './group-records';
 export { PortAllocator, sharedPortAllocator, type PortAllocatorOptions } from './port-allocator';
 export { probeOnce, type ProbeOutcome } from './probe';
 export { trackedGroups } from './process-group';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Tier } from '@helios/api';
 import { REPO_ROOT, launchComponent, type ComponentProcess } from '@helios/launcher';
 import type { SimInstanceEvent, SimProvider } from '@helios/provider';
+import { procStatField } from '@helios/replica-runtime';
 
 /** How the simulated hosts run. */
 export interface NodeHostOptions {
@@ -101,14 +102,14 @@ export class NodeHosts {
   }
 }
 
-/** The pids whose parent is `pid`, from /proc/<pid>/stat (field 4, after the command in parentheses). */
+/** The pids whose parent is `pid`, from /proc/<pid>/stat (field 4). */
 function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const ppid = Number(procStatField(stat, 4));
       if (ppid === pid) children.push(Number(entry));
     } catch {
       // exited meanwhile
