@@ -15,6 +15,7 @@ import { Teardown, launchComponent, waitFor } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
 import { Keys, ResourceStore, connectEtcd } from '@helios/store';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { isLeading } from '../shared/control-plane-health';
 import { SERVED_CELL, ServedCell } from '../shared/served-cell';
 
 describe('failover end to end', () => {
@@ -42,7 +43,7 @@ describe('failover end to end', () => {
     teardown.add('stopping the control plane', () => controlPlane.stop('SIGTERM', 10_000));
     const api = connectOperator(grpcAddr, { timeoutMs: 5_000 });
     teardown.add('closing the API client', () => api.close());
-    await waitFor(`the control plane to lead (logs: ${logDir})`, async () => ((await (await fetch(`http://${metricsAddr}/healthz`)).json()) as { leader?: boolean }).leader === true, 60_000, 250);
+    await waitFor(`the control plane to lead (logs: ${logDir})`, () => isLeading(`http://${metricsAddr}`), 60_000, 250);
 
     // Three hosts of two GPUs, two one-GPU replicas: room for both on the hosts left after one dies.
     const served = new ServedCell(client, keys, api, { etcd, root, logDir, ttl: 2, nodes: 3, gpusPerNode: 2, replicas: 2 });

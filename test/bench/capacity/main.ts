@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_SETTINGS, TARGETS, type BenchSettings } from './bench-settings';
 import { demandOf, lowerBoundCost, spend, type DemandInterval } from './cost-bound';
+import { isLeading } from '../../shared/control-plane-health';
 import { FleetObserver, type AllocationSample } from './fleet-observer';
 import { CELLS, POOLS, TRACE, type DeploymentSpec, type TraceStep } from './fleet-spec';
 import { BenchOperator } from './operator-client';
@@ -92,7 +93,7 @@ async function main(): Promise<number> {
       }),
     );
     const metricsUrl = `http://127.0.0.1:${metricsPort}`;
-    await waitFor('the control plane to lead', async () => ((await (await fetch(`${metricsUrl}/healthz`)).json()) as { leader?: boolean }).leader === true, 90_000, 250);
+    await waitFor('the control plane to lead', () => isLeading(metricsUrl), 90_000, 250);
     const deploymentController = await waitFor(
       'the deployment controller to run',
       async () => /helios_controller_running\{controller="deployment"\} 1/.test(await (await fetch(`${metricsUrl}/metrics`)).text()),

@@ -1,3 +1,5 @@
+import { isLeading } from '../../shared/control-plane-health';
+
 /**
  * Polls a control plane's /healthz and records when it stops and starts leading. A control
  * plane that is not leading runs no controllers, so a benchmark that counts false failures
@@ -13,7 +15,8 @@ export class LeadershipMonitor {
   private everLed = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly healthzUrl: string) {}
+  /** `metricsUrl`: `http://host:port` of the control plane's /metrics and /healthz. */
+  constructor(private readonly metricsUrl: string) {}
 
   /** True when the last poll said this control plane leads. */
   get isLeading(): boolean {
@@ -21,16 +24,7 @@ export class LeadershipMonitor {
   }
 
   start(intervalMs = 500): void {
-    const poll = async () => {
-      let leader = false;
-      try {
-        const res = await fetch(this.healthzUrl, { signal: AbortSignal.timeout(1_000) });
-        leader = ((await res.json()) as { leader?: boolean }).leader === true;
-      } catch {
-        leader = false;
-      }
-      this.record(leader);
-    };
+    const poll = async () => this.record(await isLeading(this.metricsUrl));
     this.timer = setInterval(() => void poll(), intervalMs);
     void poll();
   }

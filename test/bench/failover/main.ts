@@ -34,6 +34,7 @@ import { LeadershipMonitor } from './leadership-monitor';
 import { CpuSampler } from './process-cpu';
 import { processMemoryMiB } from './process-memory';
 import { histogramQuantileBound, sampleValue } from './prometheus-text';
+import { isLeading } from '../../shared/control-plane-health';
 import { SERVED_CELL, ServedCell } from '../../shared/served-cell';
 import { minServing, restoredAt } from '../../shared/service-restoration';
 import { simNode } from './sim-fleet-protocol';
@@ -57,7 +58,7 @@ interface Figures {
   evictionP99Seconds: number | null;
   replicasLost: number;
   replicasUnreplaced: number;
-  minServingDuringEtcd: number | null;
+  minServingDuringDisruptions: number | null;
   leadershipLosses: number;
   controlPlaneTakeoverSeconds: number | null;
   leasesLostByFleet: number | null;
@@ -128,8 +129,8 @@ async function main(): Promise<number> {
     });
     teardown.add('stopping the control plane', () => controlPlane.stop('SIGTERM', 10_000));
     const metricsUrl = `http://127.0.0.1:${metricsPort}`;
-    await waitFor('the control plane to lead', async () => ((await (await fetch(`${metricsUrl}/healthz`)).json()) as { leader?: boolean }).leader === true, 90_000, 250);
-    const leadership = new LeadershipMonitor(`${metricsUrl}/healthz`);
+    await waitFor('the control plane to lead', () => isLeading(metricsUrl), 90_000, 250);
+    const leadership = new LeadershipMonitor(metricsUrl);
     leadership.start();
     teardown.add('stopping the leadership monitor', () => leadership.stop());
     let peakRss = 0;
@@ -150,7 +151,7 @@ async function main(): Promise<number> {
           logFile: join(logs, 'control-plane-standby.log'),
         })
       : undefined;
-    const standbyLeadership = new LeadershipMonitor(`${standbyMetricsUrl}/healthz`);
+    const standbyLeadership = new LeadershipMonitor(standbyMetricsUrl);
     if (standby) {
       teardown.add('stopping the standby control plane', () => standby.stop('SIGTERM', 10_000));
       await waitFor('the standby control plane to answer', async () => (await fetch(`${standbyMetricsUrl}/healthz`)).ok, 90_000, 250);
@@ -341,7 +342,7 @@ async function main(): Promise<number> {
     phaseStarts.push({ name: 'end', at: Date.now() });
     const etcdFrom = phaseStarts.find((p) => p.name === 'etcd leader change')!.at;
     // Replicas serving through the disruptions: fewer than all means etcd or control-plane trouble cost work.
-    const minServingDuringEtcd = plan.replicas > 0 ? (minServing(served.serving, etcdFrom, Date.now()) ?? null) : null;
+    const minServingDuringDisruptions = plan.replicas > 0 ? (minServing(served.serving, etcdFrom, Date.now()) ?? null) : null;
     const leadingAtEnd = standby ? standbyLeadership.isLeading : leadership.isLeading;
     const falses = falseFailures(watch, killedAt);
     // A node left NotReady whose transition the watch missed still counts.
@@ -361,7 +362,7 @@ async function main(): Promise<number> {
     say(`control plane: peak RSS ${peakRssMiB ?? '?'} MiB; simulated fleet: ${stats ? `${stats.rssMiB} MiB RSS, ${stats.leasesLost} leases lost to the pool's own deadline` : 'no stats'}`);
     const replacementCount = sampleValue(metricsText, 'helios_replica_replacement_seconds_count') ?? 0;
     say(`control plane: helios_replica_replacement_seconds (NotReady -> a replacement Ready, per replica) count ${replacementCount}, p99 <= ${replacementBound ?? '-'} s`);
-    if (minServingDuringEtcd !== null) say(`served deployment through the etcd leader change and restart${standby ? ' and the control-plane failover' : ''}: at least ${minServingDuringEtcd}/${plan.replicas} replicas serving`);
+    if (minServingDuringDisruptions !== null) say(`served deployment through the etcd leader change and restart${standby ? ' and the control-plane failover' : ''}: at least ${minServingDuringDisruptions}/${plan.replicas} replicas serving`);
     say(`control-plane leadership before the failover: lost ${leaderLosses} time(s), ${(leaderLeaderlessMs / 1000).toFixed(1)} s without a leader; ${standby ? `standby took over in ${takeoverSeconds ?? '-'} s and ` : ''}${leadingAtEnd ? 'leads at the end' : 'NO control plane leads at the end'}`);
     if (stats && stats.leasesLost > 0) say(`warning: the simulated fleet's LeasePool gave up ${stats.leasesLost} leases (no renewal confirmed within a TTL); their nodes re-registered on new leases`);
     say(`false failures: ${falseCount}${byPhase.size ? ` (${[...byPhase].map(([p, n]) => `${n} during ${p}`).join(', ')})` : ''}${stuck.length ? `, ${stuck.length} found NotReady at the end` : ''}`);
@@ -380,14 +381,14 @@ async function main(): Promise<number> {
       evictionP99Seconds: roundSeconds(summarizeLatencies(evictions).p99),
       replicasLost,
       replicasUnreplaced,
-      minServingDuringEtcd,
+      minServingDuringDisruptions,
       leadershipLosses: leaderLosses,
       controlPlaneTakeoverSeconds: takeoverSeconds,
       leasesLostByFleet: stats?.leasesLost ?? null,
     };
     const limit = ttl === DEFAULT_TTL_SECONDS ? 10 : 2 * ttl;
     // Replacement has no time target; every lost replica must come back, and stay through etcd's trouble.
-    const replaced = replicasUnreplaced === 0 && (minServingDuringEtcd === null || minServingDuringEtcd >= plan.replicas);
+    const replaced = replicasUnreplaced === 0 && (minServingDuringDisruptions === null || minServingDuringDisruptions >= plan.replicas);
     const pass = undetected === 0 && figures.detectionP99Seconds !== null && figures.detectionP99Seconds <= limit && falseCount === 0 && leadingAtEnd && replaced;
     say(
       pass
