@@ -74,14 +74,15 @@ export class CapacityController implements Controller {
   async reconcile(cell: string): Promise<ReconcileResult | void> {
     if (!this.pools || !this.nodes || !this.replicas || !this.deployments || !this.cellInformer) return;
     const now = new Date(this.clock.now());
-    const { stranded, recheckAt } = strandedReplicas(cell, this.cellInformer.get(cell), this.replicas.list(), now, this.settings.cellUnreachableGraceSeconds);
+    const inCell = this.replicas.list().filter((r) => r.spec?.cell === cell);
+    const { stranded, recheckAt } = strandedReplicas(cell, this.cellInformer.get(cell), inCell, now, this.settings.cellUnreachableGraceSeconds);
     if (stranded) {
       await this.handBack({ cell, replicas: stranded.replicas.map(replicaId), reason: stranded.reason, message: stranded.message });
       // The hand-back's events bring the cell back with what is left.
       return;
     }
     const pools = this.pools.list().filter((p) => p.spec?.cell === cell);
-    const replicas = demandingReplicas(this.replicas.list().filter((r) => r.spec?.cell === cell));
+    const replicas = demandingReplicas(inCell);
     if (pools.length === 0 && !replicas.some(awaitsNode)) return;
     const plan = planCapacity(
       {
