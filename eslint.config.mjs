@@ -21,6 +21,16 @@ const IO_PACKAGES = [
   'child_process', 'node:child_process', 'dgram', 'node:dgram',
 ];
 
+const DEP_CONSTRAINTS = [
+  { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:api'] },
+  { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure', 'type:api'], bannedExternalImports: IO_PACKAGES },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:api'] },
+  { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io', 'type:pure', 'type:util', 'type:api'] },
+  { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:io', 'type:util', 'type:api'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:adapter', 'type:io', 'type:pure', 'type:util', 'type:api'] },
+];
+const boundaries = (depConstraints) => ['error', { allow: [], enforceBuildableLibDependency: false, banTransitiveDependencies: false, depConstraints }];
+
 export default [
   { ignores: ['**/node_modules/**', 'dist/**', '.helios/**', '.nx/**', 'libs/api/src/gen/**'] },
   ...tseslint.configs.recommended,
@@ -34,22 +44,16 @@ export default [
         'error',
         { selector: "CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name=/^(only|skip)$/]", message: 'no focused or skipped tests' },
       ],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          allow: [],
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          depConstraints: [
-            { sourceTag: 'type:api', onlyDependOnLibsWithTags: ['type:api'] },
-            { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure', 'type:api'], bannedExternalImports: IO_PACKAGES },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:api'] },
-            { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io', 'type:pure', 'type:util', 'type:api'] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:io', 'type:util', 'type:api'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:adapter', 'type:io', 'type:pure', 'type:util', 'type:api'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(DEP_CONSTRAINTS),
+    },
+  },
+  {
+    // The simulation (libs/sim, scope:dev) is for composition roots and tests: no production
+    // library code may lean on it, so nothing simulated can slip into a real agent.
+    files: ['libs/**/*.ts'],
+    ignores: ['libs/sim/**', '**/*.spec.ts', 'libs/*/src/testing/**'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries([...DEP_CONSTRAINTS, { sourceTag: '*', notDependOnLibsWithTags: ['scope:dev'] }]),
     },
   },
   {

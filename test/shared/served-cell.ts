@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { Deployment, ReplicaPhase, wrap, type Replica } from '@helios/api';
-import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { freePort } from '@helios/etcd-process';
 import { Teardown, launchComponent, waitFor } from '@helios/launcher';
 import type { OperatorApi } from '@helios/operator-client';
-import { SimProvider } from '@helios/provider';
+import { NodeHosts, SimCloudServer, SimProvider } from '@helios/sim';
 import { Informer, type Etcd3, type Keys } from '@helios/store';
 import { modelServerTemplate } from './model-server-template';
 import { applySimCell } from './sim-cell';
@@ -60,7 +59,7 @@ export class ServedCell {
     const o = this.options;
     const sim = new SimProvider({ launchLatencyMs: 200 });
     teardown.add('closing the sim cloud', () => sim.close());
-    this.hosts = new NodeHosts(sim, { etcd: o.etcd, root: o.root, logDir: o.logDir, leaseTtl: o.ttl, drainSeconds: 1 });
+    this.hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: o.etcd, root: o.root, logDir: o.logDir, leaseTtl: o.ttl, drainSeconds: 1 });
     const hosts = this.hosts;
     hosts.start();
     teardown.add('stopping the served node agents', () => hosts.stop());

@@ -1,8 +1,8 @@
 import { Cell, NodePool, Tier } from '@helios/api';
-import { pendingLaunches, SimCloudServer, SimNodeFleet } from '@helios/cell-agent';
+import { pendingLaunches } from '@helios/cell-agent';
 import { createLogger } from '@helios/config';
 import { launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
-import { SimProvider } from '@helios/provider';
+import { SimCloudServer, SimNodeFleet, SimProvider } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';

@@ -1,7 +1,8 @@
-import { CellAgent, SimCloudClient, SimNodeFleet, SimulatedRuntime } from '@helios/cell-agent';
+import { CellAgent } from '@helios/cell-agent';
 import { createLogger, describeSettings, loadConfig } from '@helios/config';
-import { instrumentProvider, SimProvider, type CloudProvider } from '@helios/provider';
+import { instrumentProvider, type CloudProvider } from '@helios/provider';
 import { ProcessRuntime, type ReplicaRuntime } from '@helios/replica-runtime';
+import { SimCloudClient, SimNodeFleet, SimProvider, SimulatedRuntime } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { serveMetrics } from './metrics-server';

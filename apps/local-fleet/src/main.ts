@@ -8,12 +8,11 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Kind, ListRequest, NodePhase, type ListResponse } from '@helios/api';
-import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { findEtcdBinary, freePort, startEtcd, type EtcdProcess } from '@helios/etcd-process';
 import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { connectOperator, type OperatorApi } from '@helios/operator-client';
-import { SimProvider } from '@helios/provider';
+import { NodeHosts, SimCloudServer, SimProvider } from '@helios/sim';
 import { summarizeDeployment, summarizeFleet } from './fleet-file';
 
 const SETTINGS = {
@@ -143,7 +142,7 @@ async function main(): Promise<void> {
 
     execFileSync(process.execPath, [join(REPO_ROOT, 'apps/cli/bin/helios.js'), '--server', config.grpcAddr, 'apply', '-f', fleetPath], { stdio: 'inherit' });
 
-    hosts = new NodeHosts(sim, { etcd: etcd.endpoint, root: '/helios/v1', logDir: logs, leaseTtl: config.nodeLeaseTtl, drainSeconds: 2 });
+    hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: etcd.endpoint, root: '/helios/v1', logDir: logs, leaseTtl: config.nodeLeaseTtl, drainSeconds: 2 });
     hosts.start();
     simServer = await SimCloudServer.start(sim);
 

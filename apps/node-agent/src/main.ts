@@ -1,6 +1,7 @@
 import { createLogger, describeSettings, loadConfig } from '@helios/config';
 import { NodeAgent, PreemptionWatcher } from '@helios/node-agent';
 import { ProcessRuntime, reapOrphanGroups } from '@helios/replica-runtime';
+import { simulatedGpus } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { hostname, networkInterfaces } from 'node:os';
 import { parsePreemptionFlag, preemptionSourceFor } from './preemption-source';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
       zone: config.zone || undefined,
       address: config.address || hostAddress(),
       leaseTtl: config.leaseTtl,
-      inventory: { source: 'detect' },
+      inventory: { source: 'detect', fallback: ({ nodeName, gpuType, gpus }) => simulatedGpus(nodeName, gpuType, gpus) },
       drainSeconds: config.drainSeconds,
       terminationGraceSeconds: config.graceSeconds,
     },

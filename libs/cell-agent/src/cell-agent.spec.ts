@@ -1,8 +1,8 @@
 import { Cell, NodePhase, NodePool, Tier, type GpuCapacity } from '@helios/api';
 import { createLogger } from '@helios/config';
 import { waitFor } from '@helios/launcher';
-import { SimProvider } from '@helios/provider';
 import { CAPACITY_UNAVAILABLE } from '@helios/scheduling';
+import { SimNodeFleet, SimProvider } from '@helios/sim';
 import { Keys, LeaderElection, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,7 +10,6 @@ import { CellAgent } from './cell-agent';
 import { launchIntent, pendingLaunches, withLaunch } from './launch-intent';
 import { PoolReconciler, type CellCache } from './pool-reconciler';
 import { poolTemplate } from './pool-template';
-import { SimNodeFleet } from './sim-node-fleet';
 
 const logger = createLogger('cell-agent-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 

@@ -25,8 +25,3 @@ export {
 export { PoolReconciler, type PoolReconcilerDeps } from './pool-reconciler';
 export { poolTemplate } from './pool-template';
 export { retireReplicas, type RetirementDeps } from './replica-retirement';
-export { SimCloudClient, type SimCloudClientOptions } from './sim-cloud/sim-cloud-client';
-export { SimCloudServer, type SimCloudServerOptions } from './sim-cloud/sim-cloud-server';
-export { SimNodeFleet, type SimNodeFleetOptions } from './sim-node-fleet';
-export { SimulatedRuntime, type SimulatedRuntimeOptions } from './simulated-runtime';
-export { NodeHosts, type NodeHostOptions } from './sim-cloud/sim-node-hosts';

@@ -1,6 +1,7 @@
 import { NodePhase, ReplicaPhase, Tier } from '@helios/api';
 import { waitFor } from '@helios/launcher';
 import { NodeAgent } from '@helios/node-agent';
+import { simulatedGpus } from '@helios/sim';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { cellWorld, logger, placedReplica, type CellWorld } from './testing/cell-world';
 
@@ -15,7 +16,7 @@ describe('NodeBinder in a cell agent', () => {
 
   /** A node agent of c1 in pool `manual` (which has no NodePool: the cell agent launches nothing for it). */
   async function nodeAgent(w: CellWorld, name: string): Promise<NodeAgent> {
-    const agent = new NodeAgent({ client: w.client, keys: w.keys, leases: w.leases, store: w.store, logger }, { cell: 'c1', pool: 'manual', nodeName: name, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 8, leaseTtl: 2 });
+    const agent = new NodeAgent({ client: w.client, keys: w.keys, leases: w.leases, store: w.store, logger }, { cell: 'c1', pool: 'manual', nodeName: name, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 8, leaseTtl: 2, inventory: { source: 'static', gpus: simulatedGpus(name, 'h100', 8) } });
     agents.push(agent);
     await agent.start();
     return agent;

@@ -1,9 +1,9 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { queryNvidiaSmi, readGpuInventory } from './gpu-inventory';
-import { simulatedGpus } from './simulated-gpus';
+import { describe, expect, it, vi } from 'vitest';
+import { queryNvidiaSmi, readGpuInventory, type GpuSourceNode } from './gpu-inventory';
+import { fixtureGpus } from './testing/fixture-gpus';
 
 /** Writes an executable standing in for nvidia-smi that prints `stdout` and exits with `code`. */
 function fakeNvidiaSmi(stdout: string, code = 0): string {
@@ -13,19 +13,6 @@ function fakeNvidiaSmi(stdout: string, code = 0): string {
   chmodSync(file, 0o755);
   return file;
 }
-
-describe('simulatedGpus', () => {
-  it('makes healthy GPUs with stable, distinct UUIDs and known memory', () => {
-    const gpus = simulatedGpus('h100-abcde', 'h100', 8);
-    expect(gpus.map((g) => g.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(new Set(gpus.map((g) => g.uuid)).size).toBe(8);
-    expect(gpus[0]).toMatchObject({ model: 'NVIDIA H100 (simulated)', memoryMib: 81_559, healthy: true });
-    expect(gpus[0]!.uuid).toMatch(/^GPU-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(simulatedGpus('h100-abcde', 'h100', 8)).toEqual(gpus);
-    expect(simulatedGpus('other', 'h100', 1)[0]!.uuid).not.toBe(gpus[0]!.uuid);
-    expect(simulatedGpus('n', 'mystery', 1)[0]!.memoryMib).toBe(0);
-  });
-});
 
 describe('readGpuInventory', () => {
   const node = { nodeName: 'n1', gpuType: 'l4', gpus: 2 };
@@ -37,9 +24,15 @@ describe('readGpuInventory', () => {
     expect(inventory.gpus.map((g) => g.uuid)).toEqual(['GPU-a', 'GPU-b']);
   });
 
-  it('falls back to simulated GPUs when nvidia-smi is not installed', async () => {
-    const inventory = await readGpuInventory({ source: 'detect', command: '/nonexistent/nvidia-smi' }, node);
-    expect(inventory).toEqual({ source: 'simulated', gpus: simulatedGpus('n1', 'l4', 2) });
+  it('asks the fallback source, with the node, when nvidia-smi is not installed', async () => {
+    const fallback = vi.fn((n: GpuSourceNode) => fixtureGpus(n.nodeName, n.gpus));
+    const inventory = await readGpuInventory({ source: 'detect', command: '/nonexistent/nvidia-smi', fallback }, node);
+    expect(inventory).toEqual({ source: 'fallback', gpus: fixtureGpus('n1', 2) });
+    expect(fallback).toHaveBeenCalledExactlyOnceWith(node);
+  });
+
+  it('reports no GPUs when nvidia-smi is not installed and there is no fallback', async () => {
+    expect(await readGpuInventory({ source: 'detect', command: '/nonexistent/nvidia-smi' }, node)).toEqual({ source: 'fallback', gpus: [] });
   });
 
   it('refuses to come up when nvidia-smi fails', async () => {

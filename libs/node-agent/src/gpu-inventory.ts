@@ -1,33 +1,44 @@
 import type { Gpu } from '@helios/api';
 import { execFile } from 'node:child_process';
 import { NVIDIA_SMI_ARGS, parseNvidiaSmiCsv } from './nvidia-smi-parser';
-import { simulatedGpus } from './simulated-gpus';
+
+/** The node a fallback GPU source makes a list for: its name, GPU type and GPU count. */
+export interface GpuSourceNode {
+  nodeName: string;
+  gpuType: string;
+  gpus: number;
+}
+
+/**
+ * Makes the GPU list of a host that has no NVIDIA driver to ask; the composition root picks one
+ * (the local fleet's hosts use the sim's made-up GPUs), so this library knows no simulation.
+ */
+export type GpuSource = (node: GpuSourceNode) => Gpu[];
 
 /** Where a node agent's GPU list comes from. */
 export type GpuInventoryOption =
-  /** `gpus` GPUs of `gpuType`, made up: simulated nodes, thousands per process. */
-  | { source: 'simulated' }
-  /** nvidia-smi when it is installed, else simulated; a host whose nvidia-smi fails does not start. */
-  | { source: 'detect'; command?: string }
-  /** Exactly these GPUs (tests). */
+  /**
+   * nvidia-smi when it is installed, else `fallback`'s list (no GPUs without one); a host whose
+   * nvidia-smi fails does not start.
+   */
+  | { source: 'detect'; command?: string; fallback?: GpuSource }
+  /** Exactly these GPUs: simulated nodes (thousands per process) and tests. */
   | { source: 'static'; gpus: Gpu[] };
 
 /** The GPUs a node reports and where they came from. */
 export interface GpuInventory {
   gpus: Gpu[];
-  source: 'nvidia-smi' | 'simulated' | 'static';
+  source: 'nvidia-smi' | 'fallback' | 'static';
 }
 
-/** Resolves a node's GPU inventory from its option; simulated GPUs use `gpuType` and `count`. */
-export async function readGpuInventory(option: GpuInventoryOption, node: { nodeName: string; gpuType: string; gpus: number }): Promise<GpuInventory> {
+/** Resolves a node's GPU inventory from its option; a fallback source is handed `node`. */
+export async function readGpuInventory(option: GpuInventoryOption, node: GpuSourceNode): Promise<GpuInventory> {
   switch (option.source) {
     case 'static':
       return { gpus: option.gpus, source: 'static' };
-    case 'simulated':
-      return { gpus: simulatedGpus(node.nodeName, node.gpuType, node.gpus), source: 'simulated' };
     case 'detect': {
       const gpus = await queryNvidiaSmi(option.command);
-      return gpus ? { gpus, source: 'nvidia-smi' } : { gpus: simulatedGpus(node.nodeName, node.gpuType, node.gpus), source: 'simulated' };
+      return gpus ? { gpus, source: 'nvidia-smi' } : { gpus: option.fallback?.(node) ?? [], source: 'fallback' };
     }
   }
 }

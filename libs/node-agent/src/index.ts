@@ -1,8 +1,7 @@
-export { readGpuInventory, queryNvidiaSmi, type GpuInventory, type GpuInventoryOption } from './gpu-inventory';
+export { readGpuInventory, queryNvidiaSmi, type GpuInventory, type GpuInventoryOption, type GpuSource, type GpuSourceNode } from './gpu-inventory';
 export { NodeAgent, POOL_LABEL, type NodeAgentDeps, type NodeAgentOptions } from './node-agent';
 export { NVIDIA_SMI_ARGS, parseNvidiaSmiCsv } from './nvidia-smi-parser';
 export { ReplicaBindings, type ReplicaBindingsOptions } from './replica-bindings';
 export { isBoundTo, joinHostPort, replicaStatusFor, sameStatus } from './replica-status';
 export { ReplicaSupervisor, type ReplicaSupervisorDeps, type ReplicaSupervisorOptions } from './replica-supervisor';
-export { simulatedGpus } from './simulated-gpus';
 export { markNodePreempted, PREEMPTED_REASON, PreemptionWatcher, type PreemptionSource, type PreemptionWatcherDeps, type PreemptionWatcherOptions } from './preemption';

@@ -5,7 +5,7 @@ import { Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NodeAgent, type NodeAgentOptions } from './node-agent';
-import { simulatedGpus } from './simulated-gpus';
+import { fixtureGpus } from './testing/fixture-gpus';
 
 describe('NodeAgent', () => {
   let client: Etcd3;
@@ -27,10 +27,25 @@ describe('NodeAgent', () => {
     client.close();
   });
 
+  /** An agent whose node reports fixtureGpus(nodeName, gpus) unless `over` gives an inventory. */
   const agent = (over: Partial<NodeAgentOptions> = {}): NodeAgent => {
+    const nodeName = over.nodeName ?? `n-${randomUUID().slice(0, 8)}`;
+    const gpus = over.gpus ?? 8;
     const a = new NodeAgent(
       { client, keys, leases, store, logger },
-      { cell: 'c1', pool: 'h100', nodeName: `n-${randomUUID().slice(0, 8)}`, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 8, providerId: 'i-1', zone: 'z1', leaseTtl: 2, ...over },
+      {
+        cell: 'c1',
+        pool: 'h100',
+        tier: Tier.TIER_ON_DEMAND,
+        gpuType: 'h100',
+        providerId: 'i-1',
+        zone: 'z1',
+        leaseTtl: 2,
+        ...over,
+        nodeName,
+        gpus,
+        inventory: over.inventory ?? { source: 'static', gpus: fixtureGpus(nodeName, gpus) },
+      },
     );
     agents.push(a);
     return a;
@@ -48,7 +63,7 @@ describe('NodeAgent', () => {
     const node = await store.get('node', a.name, 'c1');
     expect(node?.spec).toMatchObject({ cell: 'c1', pool: 'h100', tier: Tier.TIER_ON_DEMAND, providerId: 'i-1', gpuType: 'h100', gpus: 8, zone: 'z1' });
     expect(node?.status).toMatchObject({ phase: NodePhase.NODE_PHASE_READY, allocatableGpus: 8, address: '127.0.0.1' });
-    expect(node?.status?.gpus).toEqual(simulatedGpus(a.name, 'h100', 8));
+    expect(node?.status?.gpus).toEqual(fixtureGpus(a.name, 8));
     expect(node?.status?.leaseId).toBe(a.leaseId);
     expect(await heartbeatLease(a.name)).toBe(a.leaseId);
   });
@@ -71,7 +86,7 @@ describe('NodeAgent', () => {
         status: { phase: NodePhase.NODE_PHASE_DRAINING, reason: 'Preempted' },
       }),
     );
-    const a = agent({ nodeName: name, gpus: 2, inventory: { source: 'static', gpus: simulatedGpus(name, 'h100', 2) } });
+    const a = agent({ nodeName: name, gpus: 2, inventory: { source: 'static', gpus: fixtureGpus(name, 2) } });
     await a.start();
     const node = await store.get('node', name, 'c1');
     expect(node?.metadata?.uid).toBe('u-1');

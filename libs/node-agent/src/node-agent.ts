@@ -18,7 +18,7 @@ export interface NodeAgentOptions {
   nodeName: string;
   tier: Tier;
   gpuType: string;
-  /** GPU count for simulated inventories; a detected inventory reports its own. */
+  /** GPU count a fallback GPU source is asked for; nvidia-smi and a static inventory report their own. */
   gpus: number;
   /** Cloud instance id; defaults to the node name (a host not launched by a provider). */
   providerId?: string;
@@ -27,8 +27,8 @@ export interface NodeAgentOptions {
   address?: string;
   /** Heartbeat lease TTL in seconds; default 5 (etcd raises anything under 2). */
   leaseTtl?: number;
-  /** Where the GPU list comes from; default simulated. */
-  inventory?: GpuInventoryOption;
+  /** Where the GPU list comes from. */
+  inventory: GpuInventoryOption;
   /** Drain before SIGTERM of a retired replica whose deployment strategy leaves it at 0; default 3 s. */
   drainSeconds?: number;
   /** SIGTERM-to-SIGKILL grace of a retired replica whose strategy leaves it at 0; default 10 s. */
@@ -138,7 +138,7 @@ export class NodeAgent {
   }
 
   private async startOnce(): Promise<void> {
-    this.inventory = await readGpuInventory(this.options.inventory ?? { source: 'simulated' }, this.options);
+    this.inventory = await readGpuInventory(this.options.inventory, this.options);
     this.log.debug({ source: this.inventory.source, gpus: this.inventory.gpus.length }, 'gpu inventory read');
     await this.register();
     this.log.info({ lease: this.lease?.id, gpus: this.gpus.length }, 'node registered');

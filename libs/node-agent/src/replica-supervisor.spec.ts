@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { NodeAgent } from './node-agent';
 import { ReplicaBindings } from './replica-bindings';
+import { fixtureGpus } from './testing/fixture-gpus';
 
 const MODEL = [process.execPath, '--require', require.resolve('tsx/cjs'), 'apps/model-server/src/main.ts', '--version', 'v2'];
 
@@ -49,9 +50,10 @@ describe('NodeAgent running the replicas bound to it', () => {
   });
 
   const startAgent = async (): Promise<NodeAgent> => {
+    const nodeName = `n-${randomUUID().slice(0, 8)}`;
     const a = new NodeAgent(
       { client, keys, leases, store, logger, runtime, bindings },
-      { cell: 'c1', pool: 'h100', nodeName: `n-${randomUUID().slice(0, 8)}`, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 4, leaseTtl: 2 },
+      { cell: 'c1', pool: 'h100', nodeName, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 4, leaseTtl: 2, inventory: { source: 'static', gpus: fixtureGpus(nodeName, 4) } },
     );
     agents.push(a);
     await a.start();

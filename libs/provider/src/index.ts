@@ -9,14 +9,5 @@ export {
   isThrottled,
   type ProviderErrorCode,
 } from './provider-error';
-export {
-  SimProvider,
-  simProviderDefaults,
-  type CapacityScope,
-  type SimCall,
-  type SimInstanceEvent,
-  type SimMethod,
-  type SimProviderOptions,
-} from './sim/sim-provider';
 export { instrumentProvider, type InstrumentOptions } from './instrumented-provider';
 export { defaultThrottleRetryPolicy, fullJitterDelayMs, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';

@@ -11,11 +11,10 @@
  * Prints figures and, last, one line of JSON; exits non-zero unless allocationRatio >= 0.97,
  * duplicateInstances = 0 and lostReplicas = 0.
  */
-import { SimCloudServer, SimNodeFleet, SimulatedRuntime } from '@helios/cell-agent';
 import { createLogger, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd, type EtcdProcess } from '@helios/etcd-process';
 import { launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
-import { SimProvider } from '@helios/provider';
+import { SimCloudServer, SimNodeFleet, SimProvider, SimulatedRuntime } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,5 @@
-import type { CloudProvider, Instance, LaunchRequest, SimProvider } from '@helios/provider';
+import type { CloudProvider, Instance, LaunchRequest } from '@helios/provider';
+import type { SimProvider } from '@helios/sim';
 import type { InstanceLife } from './cost-bound';
 
 /** An instance as the benchmark keeps it: where it is and when it lived. */

@@ -9,6 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Tier } from '@helios/api';
 import { createLogger, loadConfig } from '@helios/config';
 import { NodeAgent } from '@helios/node-agent';
+import { simulatedGpus } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd, type Lease } from '@helios/store';
 import { simNode, type FleetCommand, type FleetReport } from './sim-fleet-protocol';
 
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
         // A NodeAgent starts once; a failed start (etcd busy) is retried with a fresh one.
         const agent = new NodeAgent(
           { client, keys, leases, store, logger: agentLog },
-          { cell, pool: `pool-${cell}`, nodeName: name, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 8, leaseTtl: config.ttl, inventory: { source: 'simulated' } },
+          { cell, pool: `pool-${cell}`, nodeName: name, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 8, leaseTtl: config.ttl, inventory: { source: 'static', gpus: simulatedGpus(name, 'h100', 8) } },
         );
         agents.set(name, agent);
         try {

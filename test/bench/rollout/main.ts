@@ -20,13 +20,12 @@ import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deployment, Kind, NodePhase, wrap, type Resource } from '@helios/api';
-import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd } from '@helios/etcd-process';
 import { Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
-import { SimProvider } from '@helios/provider';
 import { ROLLED_BACK, findCondition, rollingLimits } from '@helios/rollout';
+import { NodeHosts, SimCloudServer, SimProvider } from '@helios/sim';
 import { Keys, ResourceStore, connectEtcd } from '@helios/store';
 import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
 import { benchFailures, idealRolloutSeconds, type RolloutFigures } from './bench-figures';
@@ -139,7 +138,7 @@ async function main(): Promise<number> {
     // The sim cloud and its hosts live here, so a host can be killed as a whole.
     const sim = new SimProvider({ launchLatencyMs: 200 });
     teardown.add('closing the sim cloud', () => sim.close());
-    const hosts = new NodeHosts(sim, { etcd: etcd.endpoint, root: ROOT, logDir: logs, leaseTtl: s.nodeLeaseTtl, drainSeconds: s.drainSeconds });
+    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: etcd.endpoint, root: ROOT, logDir: logs, leaseTtl: s.nodeLeaseTtl, drainSeconds: s.drainSeconds });
     hosts.start();
     teardown.add('stopping the node agents', () => hosts.stop());
     const simServer = await SimCloudServer.start(sim);

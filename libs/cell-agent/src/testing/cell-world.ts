@@ -1,11 +1,10 @@
 import { Cell, NodePhase, NodePool, NodePoolStatus, Replica, ReplicaPhase, Tier } from '@helios/api';
 import { createLogger } from '@helios/config';
-import { SimProvider, type SimProviderOptions } from '@helios/provider';
+import { SimNodeFleet, SimProvider, type SimProviderOptions } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { CellAgent, type CellAgentOptions } from '../cell-agent';
-import { SimNodeFleet } from '../sim-node-fleet';
 
 /** A fresh key root, a sim cloud whose running instances run node agents, and cell agents for cell c1. */
 export interface CellWorld {

@@ -1,9 +1,9 @@
 import { ReplicaPhase, Tier } from '@helios/api';
-import { CellAgent, SimNodeFleet } from '@helios/cell-agent';
+import { CellAgent } from '@helios/cell-agent';
 import { waitFor } from '@helios/launcher';
-import { SimProvider } from '@helios/provider';
 import { CAPACITY_UNAVAILABLE } from '@helios/scheduling';
 import { cell, deployment, pool, replica } from '@helios/scheduling/testing';
+import { SimNodeFleet, SimProvider } from '@helios/sim';
 import { LeasePool } from '@helios/store';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PlacementController } from '../placement/placement-controller';

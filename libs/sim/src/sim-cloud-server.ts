@@ -1,7 +1,8 @@
-import { isProviderError, type CloudProvider, type LaunchRequest, type SimMethod } from '@helios/provider';
+import { isProviderError, type CloudProvider, type LaunchRequest } from '@helios/provider';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIM_CLOUD_PATHS, toWire, type WireError } from './sim-cloud-wire';
+import type { SimMethod } from './sim-provider';
 
 /** Where a SimCloudServer listens. */
 export interface SimCloudServerOptions {

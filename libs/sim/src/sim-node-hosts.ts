@@ -2,11 +2,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tier } from '@helios/api';
 import { REPO_ROOT, launchComponent, type ComponentProcess } from '@helios/launcher';
-import type { SimInstanceEvent, SimProvider } from '@helios/provider';
 import { procStatField } from '@helios/replica-runtime';
+import type { SimInstanceEvent, SimProvider } from './sim-provider';
+
+/**
+ * The node agent a host starts: a TypeScript entry point relative to the repository root, run
+ * the way launchComponent runs one, with the host's flags (--cell, --node, ...) after it. The
+ * composition root names it (`{ entry: 'apps/node-agent/src/main.ts' }`): a library starts no
+ * app by its path.
+ */
+export interface NodeAgentCommand {
+  entry: string;
+}
 
 /** How the simulated hosts run. */
 export interface NodeHostOptions {
+  nodeAgent: NodeAgentCommand;
   etcd: string;
   root: string;
   logDir: string;
@@ -18,7 +29,7 @@ const TIER_FLAG: Record<number, string> = { [Tier.TIER_RESERVED]: 'reserved', [T
 
 /**
  * The hosts of the sim cloud: every instance that turns running gets a real node-agent process
- * (apps/node-agent, process runtime), which runs its replicas as real child processes; every
+ * (`nodeAgent`, process runtime), which runs its replicas as real child processes; every
  * terminated instance's agent is stopped. `kill` plays a host dying: the agent and its replicas
  * are SIGKILLed together, its lease is left to expire.
  */
@@ -75,7 +86,7 @@ export class NodeHosts {
     const o = this.options;
     const host = launchComponent({
       name: `node-agent/${instance.node}`,
-      entry: 'apps/node-agent/src/main.ts',
+      entry: o.nodeAgent.entry,
       args: [
         '--etcd', o.etcd,
         '--root', o.root,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CloudProvider, Instance, LaunchRequest, PoolTemplate, PreemptionNotice } from '../provider';
-import { ProviderError } from '../provider-error';
+import { ProviderError, type CloudProvider, type Instance, type LaunchRequest, type PoolTemplate, type PreemptionNotice } from '@helios/provider';
 
 /** The CloudProvider methods the sim records and can be told to fail. */
 export type SimMethod = 'launch' | 'terminate' | 'list';

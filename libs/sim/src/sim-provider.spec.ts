@@ -1,7 +1,6 @@
 import { Tier } from '@helios/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LaunchRequest, PoolTemplate, PreemptionNotice } from '../provider';
-import { ProviderError, isInsufficientCapacity, isProviderError } from '../provider-error';
+import { ProviderError, isInsufficientCapacity, isProviderError, type LaunchRequest, type PoolTemplate, type PreemptionNotice } from '@helios/provider';
 import { SimProvider, type SimInstanceEvent } from './sim-provider';
 
 const template = (over: Partial<PoolTemplate> = {}): PoolTemplate => ({

@@ -1,8 +1,10 @@
 import { createLogger, type Logger } from '@helios/config';
 import { markNodePreempted, NodeAgent, ReplicaBindings, type NodeAgentDeps } from '@helios/node-agent';
-import type { PreemptionNotice, SimInstanceEvent, SimProvider } from '@helios/provider';
+import type { PreemptionNotice } from '@helios/provider';
 import type { ReplicaRuntime } from '@helios/replica-runtime';
 import { ResourceStore } from '@helios/store';
+import type { SimInstanceEvent, SimProvider } from './sim-provider';
+import { simulatedGpus } from './simulated-gpus';
 
 /** How the simulated nodes of a sim cloud run. */
 export interface SimNodeFleetOptions {
@@ -85,7 +87,7 @@ export class SimNodeFleet {
       providerId: instance.id,
       zone: instance.zone,
       leaseTtl: this.options.nodeLeaseTtl ?? 5,
-      inventory: { source: 'simulated' as const },
+      inventory: { source: 'static' as const, gpus: simulatedGpus(instance.node, template.gpuType, template.gpusPerNode) },
     };
     // A booting host whose agent cannot reach etcd keeps trying, as a real agent under systemd
     // would, until the instance is terminated (shutdown() takes it out of the map).

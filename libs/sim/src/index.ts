@@ -1,0 +1,15 @@
+export {
+  SimProvider,
+  simProviderDefaults,
+  type CapacityScope,
+  type SimCall,
+  type SimInstanceEvent,
+  type SimMethod,
+  type SimProviderOptions,
+} from './sim-provider';
+export { SimCloudClient, type SimCloudClientOptions } from './sim-cloud-client';
+export { SimCloudServer, type SimCloudServerOptions } from './sim-cloud-server';
+export { NodeHosts, type NodeAgentCommand, type NodeHostOptions } from './sim-node-hosts';
+export { SimNodeFleet, type SimNodeFleetOptions } from './sim-node-fleet';
+export { SimulatedRuntime, type SimulatedRuntimeOptions } from './simulated-runtime';
+export { simulatedGpus } from './simulated-gpus';
