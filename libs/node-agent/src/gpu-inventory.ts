@@ -10,8 +10,8 @@ export interface GpuSourceNode {
 }
 
 /**
- * Makes the GPU list of a host that has no NVIDIA driver to ask; the composition root picks one
- * (the local fleet's hosts use the sim's made-up GPUs), so this library knows no simulation.
+ * Makes the GPU list of a host that has no NVIDIA driver to ask. The composition root picks it
+ * (apps/node-agent hands in the sim's simulatedGpus), so this library knows no simulation.
  */
 export type GpuSource = (node: GpuSourceNode) => Gpu[];
 
