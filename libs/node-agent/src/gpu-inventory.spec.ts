@@ -5,6 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { queryNvidiaSmi, readGpuInventory, type GpuSourceNode } from './gpu-inventory';
 import { fixtureGpus } from './testing/fixture-gpus';
 
+// spec-project: e2e (the stand-in nvidia-smi below runs as a real process)
+
 /** Writes an executable standing in for nvidia-smi that prints `stdout` and exits with `code`. */
 function fakeNvidiaSmi(stdout: string, code = 0): string {
   const dir = mkdtempSync(join(tmpdir(), 'helios-nvsmi-'));
