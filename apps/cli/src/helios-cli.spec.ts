@@ -1,11 +1,12 @@
 import { Cell, Deployment, Kind, Node, NodePhase, NodePool, Replica, ReplicaPhase, RolloutAction, Tier, wrap, DeploymentStatus } from '@helios/api';
+import { waitFor } from '@helios/launcher';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryOperator } from './testing/in-memory-operator';
-import { runCli, startCli, waitFor } from './testing/run-cli';
+import { runCli, startCli } from './testing/run-cli';
 
 // These tests run the real CLI (`node apps/cli/bin/helios.js`) as a child process against a
 // grpc-js OperatorService on loopback that keeps objects in memory and records every request.

@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { credentials, loadPackageDefinition, makeClientConstructor, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { Cell, CellPhase, EventType, Kind, NodePool, Tier, unwrap, wrap, type WatchEvent } from '@helios/api';
+import { waitFor } from '@helios/launcher';
 import { connectEtcd, Keys, type Etcd3 } from '@helios/store';
 import { service as healthService } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningControlPlane } from './control-plane';
 import { bootControlPlane } from './testing/boot';
-import { TestOperatorClient, waitFor } from './testing/operator-client';
+import { TestOperatorClient } from './testing/operator-client';
 
 const endpoint = inject('etcdEndpoint');
 const root = `/t/${randomUUID()}/helios/v1`;
@@ -207,7 +208,7 @@ describe('OperatorService.Watch', () => {
       stream.on('end', () => resolve(undefined));
     });
     const seen = () => events.map((e) => `${EventType[e.type]}:${unwrap(e.resource)!.resource.metadata!.name}`);
-    await waitFor(() => seen().length === 1, 'the initial event');
+    await waitFor('the initial event', () => seen().length === 1);
     expect(seen()).toEqual(['EVENT_TYPE_ADDED:w-1']);
 
     await client.apply({ resource: pool('w-1', { cell: 'cw', max: 6 }, { app: 'w' }) });
@@ -224,7 +225,7 @@ describe('OperatorService.Watch', () => {
       'EVENT_TYPE_DELETED:w-2',
       'EVENT_TYPE_DELETED:w-1',
     ];
-    await waitFor(() => seen().length >= want.length, 'all watch events');
+    await waitFor('all watch events', () => seen().length >= want.length);
     expect(seen()).toEqual(want);
     expect(events[1]!.resourceVersion).toBeGreaterThan(events[0]!.resourceVersion);
 
@@ -241,7 +242,7 @@ describe('OperatorService.Watch', () => {
     const events: WatchEvent[] = [];
     stream.on('data', (event: WatchEvent) => events.push(event));
     stream.on('error', () => undefined);
-    await waitFor(() => events.length === 1, 'the replayed change');
+    await waitFor('the replayed change', () => events.length === 1);
     expect(unwrap(events[0]!.resource)!.resource.metadata!.name).toBe('rv-2');
     stream.cancel();
   });
@@ -307,21 +308,21 @@ describe('cell liveness controller', () => {
       const read = await client.get({ kind: Kind.KIND_CELL, name: 'live-1', parent: '' });
       return read.kind?.$case === 'cell' ? read.kind.cell.status : undefined;
     };
-    await waitFor(async () => (await phaseOf())?.phase === CellPhase.CELL_PHASE_UNREACHABLE, 'Unreachable without an agent');
+    await waitFor('Unreachable without an agent', async () => (await phaseOf())?.phase === CellPhase.CELL_PHASE_UNREACHABLE);
 
     const agentKey = new Keys(root).agent('live-1');
     await etcd.put(agentKey).value('agent-7');
-    const ready = await waitFor(async () => {
+    const ready = await waitFor('Ready with an agent', async () => {
       const s = await phaseOf();
       return s?.phase === CellPhase.CELL_PHASE_READY ? s : undefined;
-    }, 'Ready with an agent');
+    });
     expect([ready.agentLive, ready.agentId]).toEqual([true, 'agent-7']);
 
     await etcd.delete().key(agentKey);
-    const gone = await waitFor(async () => {
+    const gone = await waitFor('Unreachable once the agent key is gone', async () => {
       const s = await phaseOf();
       return s?.phase === CellPhase.CELL_PHASE_UNREACHABLE ? s : undefined;
-    }, 'Unreachable once the agent key is gone');
+    });
     expect(gone.agentLive).toBe(false);
     const metrics = await (await fetch(`http://127.0.0.1:${cp.metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/^helios_cells\{phase="Unreachable"\} [1-9]/m);

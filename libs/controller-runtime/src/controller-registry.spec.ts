@@ -1,3 +1,4 @@
+import { waitFor } from '@helios/launcher';
 import { describe, expect, it } from 'vitest';
 import type { Controller } from './controller';
 import { ControllerRegistry, type Leadership } from './controller-registry';
@@ -37,14 +38,6 @@ class RecordingController implements Controller {
   async reconcile(): Promise<void> {}
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 describe('ControllerRegistry', () => {
   it('runs the controllers only while leading', async () => {
     const a = new RecordingController('a');
@@ -56,15 +49,15 @@ describe('ControllerRegistry', () => {
     expect(a.starts + b.starts).toBe(0);
 
     leadership.set(true);
-    await waitFor(() => a.running && b.running, 'controllers to start');
+    await waitFor('controllers to start', () => a.running && b.running);
     expect(registry.running).toBe(true);
 
     leadership.set(false);
-    await waitFor(() => !a.running && !b.running, 'controllers to stop');
+    await waitFor('controllers to stop', () => !a.running && !b.running);
     expect(registry.running).toBe(false);
 
     leadership.set(true);
-    await waitFor(() => a.running && b.running, 'controllers to start again');
+    await waitFor('controllers to start again', () => a.running && b.running);
     expect([a.starts, b.starts]).toEqual([2, 2]);
 
     await registry.close();
@@ -95,13 +88,13 @@ describe('ControllerRegistry', () => {
     const leadership = new FakeLeadership();
     registry.follow(leadership);
     leadership.set(true);
-    await waitFor(() => starts === 1, 'first term');
+    await waitFor('first term', () => starts === 1);
     leadership.set(false);
     leadership.set(true);
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(starts).toBe(1);
     release();
-    await waitFor(() => starts === 2, 'second term');
+    await waitFor('second term', () => starts === 2);
     await registry.close();
     expect(maxActive).toBe(1);
   });
@@ -112,7 +105,7 @@ describe('ControllerRegistry', () => {
     leadership.isLeader = true;
     const registry = new ControllerRegistry().register(a);
     registry.follow(leadership);
-    await waitFor(() => a.running, 'controller to start');
+    await waitFor('controller to start', () => a.running);
     await registry.close();
     expect(a.stops).toBe(1);
   });
@@ -122,7 +115,7 @@ describe('ControllerRegistry', () => {
     a.breakNext = 2;
     const registry = new ControllerRegistry({ restartBackoff: { baseMs: 1, maxMs: 2, jitter: 0 } }).register(a);
     registry.startAll();
-    await waitFor(() => a.running, 'controller to come up after two failures');
+    await waitFor('controller to come up after two failures', () => a.running);
     expect(a.starts).toBe(3);
     await registry.stopAll();
     expect(a.running).toBe(false);

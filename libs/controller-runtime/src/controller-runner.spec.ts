@@ -1,3 +1,4 @@
+import { waitFor } from '@helios/launcher';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock';
@@ -15,15 +16,6 @@ class Emitter<E> implements EventSource<E> {
   }
   emit(event: E): void {
     for (const l of this.listeners) l(event);
-  }
-}
-
-/** Polls until the condition holds, failing after a bound instead of sleeping a fixed time. */
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 
@@ -54,7 +46,7 @@ describe('ControllerRunner', () => {
     source.emit({ cell: 'a' });
     source.emit({ cell: 'b', extra: ['c'] });
     runner.enqueue('d');
-    await waitFor(() => seen.length === 4, 'four reconciles');
+    await waitFor('four reconciles', () => seen.length === 4);
     abort.abort();
     await running;
     expect(seen.sort()).toEqual(['a', 'b', 'c', 'd']);
@@ -82,10 +74,10 @@ describe('ControllerRunner', () => {
     const abort = new AbortController();
     const running = runner.run(abort.signal);
     source.emit('a');
-    await waitFor(() => calls === 1, 'first reconcile');
+    await waitFor('first reconcile', () => calls === 1);
     for (let i = 0; i < 10; i++) source.emit('a');
     first.open();
-    await waitFor(() => calls === 2 && active === 0, 'second reconcile');
+    await waitFor('second reconcile', () => calls === 2 && active === 0);
     abort.abort();
     await running;
     expect(calls).toBe(2);
@@ -110,16 +102,16 @@ describe('ControllerRunner', () => {
     const abort = new AbortController();
     const running = runner.run(abort.signal);
     runner.enqueue('k');
-    await waitFor(() => calls === 1 && clock.pending === 1, 'first failure');
+    await waitFor('first failure', () => calls === 1 && clock.pending === 1);
     clock.advance(99);
     expect(calls).toBe(1);
     clock.advance(1);
-    await waitFor(() => calls === 2 && clock.pending === 1, 'second failure');
+    await waitFor('second failure', () => calls === 2 && clock.pending === 1);
     clock.advance(199);
     expect(calls).toBe(2);
     clock.advance(1);
-    await waitFor(() => calls === 3, 'success');
-    await waitFor(() => runner.queue.numRequeues('k') === 0, 'forget after success');
+    await waitFor('success', () => calls === 3);
+    await waitFor('forget after success', () => runner.queue.numRequeues('k') === 0);
     abort.abort();
     await running;
     expect(await metricValue(registry, 'helios_controller_reconcile_total', { controller: 'flaky', result: 'error' })).toBe(2);
@@ -142,7 +134,7 @@ describe('ControllerRunner', () => {
     const abort = new AbortController();
     const running = runner.run(abort.signal);
     runner.enqueue('k');
-    await waitFor(() => calls === 1, 'reconcile');
+    await waitFor('reconcile', () => calls === 1);
     clock.advance(3_600_000);
     abort.abort();
     await running;
@@ -158,11 +150,11 @@ describe('ControllerRunner', () => {
     const abort = new AbortController();
     const running = runner.run(abort.signal);
     runner.enqueue('k');
-    await waitFor(() => calls === 1 && clock.pending === 1, 'first reconcile');
+    await waitFor('first reconcile', () => calls === 1 && clock.pending === 1);
     clock.advance(4_999);
     expect(calls).toBe(1);
     clock.advance(1);
-    await waitFor(() => calls === 2, 'requeued reconcile');
+    await waitFor('requeued reconcile', () => calls === 2);
     abort.abort();
     await running;
     expect(clock.pending).toBe(0);
@@ -181,7 +173,7 @@ describe('ControllerRunner', () => {
     const abort = new AbortController();
     const running = runner.run(abort.signal);
     runner.enqueue('k');
-    await waitFor(() => runner.queue.length === 0, 'reconcile to start');
+    await waitFor('reconcile to start', () => runner.queue.length === 0);
     abort.abort();
     let stopped = false;
     void running.then(() => (stopped = true));

@@ -35,11 +35,3 @@ describe('launchComponent', () => {
     expect(await proc.stop('SIGTERM', 300)).toBe('SIGKILL');
   });
 });
-
-describe('waitFor', () => {
-  it('returns the first truthy value and names the condition on timeout', async () => {
-    let n = 0;
-    await expect(waitFor('n to reach 3', () => (++n >= 3 ? n : undefined), 5_000, 1)).resolves.toBe(3);
-    await expect(waitFor('never', () => false, 20, 5)).rejects.toThrow('timed out after 20 ms waiting for never');
-  });
-});

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@helios/launcher';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GroupRecords, procStatField, reapOrphanGroups, startTicksOf } from './group-records';
 
@@ -13,11 +14,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('startTicksOf', () => {
   it('reads field 22 of /proc/<pid>/stat, counting from the last parenthesis of the command', () => {
@@ -70,7 +66,7 @@ describe('GroupRecords and reapOrphanGroups', () => {
 
     const killed = reapOrphanGroups(dir);
     expect(killed.map((k) => k.label).sort()).toEqual(['web/a', 'web/b']);
-    await until(() => !alive(a) && !alive(b), 'both groups gone');
+    await waitFor('both groups gone', () => !alive(a) && !alive(b), 5_000, 25);
     expect(readdirSync(dir)).toEqual([]);
   });
 

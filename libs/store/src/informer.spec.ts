@@ -7,7 +7,7 @@ import { KeyInformer, type KeyEvent } from './key-informer';
 import { Keys } from './keys';
 import { ResourceStore } from './resource-store';
 import { TcpProxy } from './tcp-proxy';
-import { waitFor as waitUntil } from '@helios/launcher';
+import { waitFor } from '@helios/launcher';
 
 const endpoint = inject('etcdEndpoint');
 const writer = connectEtcd(endpoint);
@@ -47,7 +47,7 @@ describe('Informer', () => {
     const c1 = (await store.get('cell', 'c1'))!;
     const c1b = await store.update('cell', { ...c1, spec: { ...c1.spec!, region: 'r2' } });
     await store.delete('cell', 'c2');
-    await waitUntil('three more events', () => events.length === 4);
+    await waitFor('three more events', () => events.length === 4);
 
     expect(events.slice(1).map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['added c2', 'modified c1', 'deleted c2']);
     const modified = events[2]!;
@@ -67,7 +67,7 @@ describe('Informer', () => {
     informer.on((e) => seen.push(`${e.type} ${e.object.spec?.cell}/${e.object.metadata?.name}`));
     await store.create('node', Node.fromPartial({ metadata: { name: 'n1' }, spec: { cell: 'c2' } }));
     await store.create('node', Node.fromPartial({ metadata: { name: 'n2' }, spec: { cell: 'c1' } }));
-    await waitUntil('the c1 node', () => informer.get('n2'));
+    await waitFor('the c1 node', () => informer.get('n2'));
     expect(seen).toEqual(['added c1/n2']);
     expect(informer.get('n1')).toBeUndefined();
   });
@@ -95,7 +95,7 @@ describe('Informer', () => {
     await writer.kv.compact({ revision: gone.metadata!.resourceVersion + 1, physical: true });
     proxy.sever();
 
-    await waitUntil('the missed changes', () => events.length >= 3, 20_000);
+    await waitFor('the missed changes', () => events.length >= 3, 20_000);
     expect(summary(events)).toEqual(['added c4', 'deleted c2', 'modified c1']);
     expect(events.find((e) => e.type === 'modified')?.object).toEqual(c1b);
     expect(informer.list().map((c) => c.metadata?.name).sort()).toEqual(['c1', 'c3', 'c4']);
@@ -103,7 +103,7 @@ describe('Informer', () => {
 
     // And it watches again afterwards.
     await store.create('cell', cell('c6'));
-    await waitUntil('c6 after the re-list', () => informer.get('c6'));
+    await waitFor('c6 after the re-list', () => informer.get('c6'));
   });
 
   it('resumes after a disconnect from the last revision it saw, without listing again', async () => {
@@ -123,7 +123,7 @@ describe('Informer', () => {
     await store.delete('cell', 'c1');
     proxy.sever();
 
-    await waitUntil('the changes made while disconnected', () => events.length >= 2, 20_000);
+    await waitFor('the changes made while disconnected', () => events.length >= 2, 20_000);
     expect(events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['added c2', 'deleted c1']);
     expect(problems).toEqual([]);
   });
@@ -146,7 +146,7 @@ describe('KeyInformer', () => {
       await writer.put(keys.heartbeat('c1', 'm4')).value('d');
       // One delete of two keys: both events carry the same revision.
       await writer.delete().prefix(keys.heartbeats('c1') + 'm').exec();
-      await waitUntil('eight events', () => events.length === 8);
+      await waitFor('eight events', () => events.length === 8);
       expect(events.map((e) => `${e.type} ${e.key.split('/').pop()} ${e.value.toString()}`)).toEqual([
         'added n1 a',
         'added n2 b',

@@ -7,7 +7,7 @@ import { Keys } from './keys';
 import { LeaderElection } from './leader-election';
 import { LeasePool } from './lease-pool';
 import { ResourceStore } from './resource-store';
-import { waitFor as waitUntil } from '@helios/launcher';
+import { waitFor } from '@helios/launcher';
 
 const client = connectEtcd(inject('etcdEndpoint'));
 afterAll(() => client.close());
@@ -45,7 +45,7 @@ describe('LeaderElection', () => {
     expect(b.state).toBe('idle');
     const bCampaign = b.campaign();
     // b found a's key and watches it: it must not lead while a holds it.
-    await waitUntil('b to stand by', () => b.state === 'standby');
+    await waitFor('b to stand by', () => b.state === 'standby');
     expect(b.isLeader).toBe(false);
     expect(await holder()).toBe('a');
 
@@ -69,7 +69,7 @@ describe('LeaderElection', () => {
     await a.campaign();
     const staleFence = a.fence();
     const bCampaign = b.campaign();
-    await waitUntil('b to stand by', () => b.state === 'standby');
+    await waitFor('b to stand by', () => b.state === 'standby');
 
     // a's process stops renewing, as a crash would; etcd expires its lease after the TTL.
     deadPool.close();
@@ -77,7 +77,7 @@ describe('LeaderElection', () => {
     expect(b.isLeader).toBe(true);
     expect(await holder()).toBe('b');
     // a notices its key is gone and steps down by itself.
-    await waitUntil('a to step down', () => !a.isLeader);
+    await waitFor('a to step down', () => !a.isLeader);
     await expect(store.create('cell', Cell.fromPartial({ metadata: { name: 'c1' } }), { fence: staleFence })).rejects.toBeInstanceOf(FencedError);
     await expect(store.create('cell', Cell.fromPartial({ metadata: { name: 'c1' } }), { fence: b.fence() })).resolves.toBeDefined();
   });
@@ -89,7 +89,7 @@ describe('LeaderElection', () => {
     await a.campaign();
     const kv = (await client.get(keys.election('control-plane')).exec()).kvs[0]!;
     await client.leaseClient.leaseRevoke({ ID: kv.lease });
-    await waitUntil("'lost'", () => lost.length > 0, 10_000);
+    await waitFor("'lost'", () => lost.length > 0, 10_000);
     expect(a.isLeader).toBe(false);
     expect(() => a.fence()).toThrow();
 
@@ -97,7 +97,7 @@ describe('LeaderElection', () => {
     await a.campaign();
     expect(a.isLeader).toBe(true);
     await client.delete().key(keys.election('control-plane')).exec();
-    await waitUntil("a second 'lost'", () => lost.length > 1, 10_000);
+    await waitFor("a second 'lost'", () => lost.length > 1, 10_000);
     expect(a.isLeader).toBe(false);
   });
 
@@ -109,7 +109,7 @@ describe('LeaderElection', () => {
       () => 'elected',
       (err: Error) => err.message,
     );
-    await waitUntil('b to stand by', () => b.state === 'standby');
+    await waitFor('b to stand by', () => b.state === 'standby');
     await b.resign();
     expect(await outcome).toMatch(/cancelled by resign/);
     expect(b.state).toBe('idle');

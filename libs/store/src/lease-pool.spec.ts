@@ -4,7 +4,7 @@ import { connectEtcd } from './connect';
 import { LeasePool, type Lease } from './lease-pool';
 import { readPrefix } from './prefix-range';
 import { TcpProxy } from './tcp-proxy';
-import { waitFor as waitUntil } from '@helios/launcher';
+import { waitFor } from '@helios/launcher';
 
 const endpoint = inject('etcdEndpoint');
 const client = connectEtcd(endpoint);
@@ -33,7 +33,7 @@ describe('LeasePool', () => {
     await client.put(`${root}crash`).value('x').lease(lease.id);
     lease.release();
     // etcd revokes about 2.4 s after the last keep-alive.
-    await waitUntil('the key of the released lease to vanish', async () => !(await keyExists(`${root}crash`)), 10_000);
+    await waitFor('the key of the released lease to vanish', async () => !(await keyExists(`${root}crash`)), 10_000);
   });
 
   it('keeps 500 leases alive over 2 streams past several TTLs, and release() of one drops exactly its key', async () => {
@@ -56,7 +56,7 @@ describe('LeasePool', () => {
     expect((await readPrefix(client, `${root}many/`)).kvs).toHaveLength(500);
 
     leases[123]!.release();
-    await waitUntil('the released lease key to vanish', async () => !(await keyExists(`${root}many/123`)), 10_000);
+    await waitFor('the released lease key to vanish', async () => !(await keyExists(`${root}many/123`)), 10_000);
     const left = (await readPrefix(client, `${root}many/`)).kvs.map((kv) => kv.key.toString());
     expect(left).toHaveLength(499);
     expect(left).not.toContain(`${root}many/123`);
@@ -82,7 +82,7 @@ describe('LeasePool', () => {
     const reasons: Error[] = [];
     lease.onLost((reason) => reasons.push(reason));
     await client.leaseClient.leaseRevoke({ ID: lease.id });
-    await waitUntil('onLost', () => reasons.length > 0, 5_000);
+    await waitFor('onLost', () => reasons.length > 0, 5_000);
     expect(lease.lost).toBe(true);
     expect(reasons[0]!.message).toMatch(/TTL 0/);
     expect(pool.size).toBe(0);
@@ -99,11 +99,11 @@ describe('LeasePool', () => {
     lease.onLost((reason) => reasons.push(reason));
     proxy.freeze();
     // etcd expires the lease on its own; the holder cannot know yet, so it is in doubt, not lost.
-    await waitUntil('etcd to drop the key', async () => !(await keyExists(`${root}partitioned`)), 10_000);
+    await waitFor('etcd to drop the key', async () => !(await keyExists(`${root}partitioned`)), 10_000);
     expect(lease.inDoubt).toBe(true);
     expect(reasons).toEqual([]);
     proxy.sever();
-    await waitUntil('onLost', () => reasons.length > 0, 15_000);
+    await waitFor('onLost', () => reasons.length > 0, 15_000);
     expect(reasons[0]!.message).toMatch(/TTL 0/);
     expect(lease.lost).toBe(true);
     expect(lease.inDoubt).toBe(false);
@@ -122,9 +122,9 @@ describe('LeasePool', () => {
     const stream = await client.leaseClient.leaseKeepAlive();
     const keepAlive = setInterval(() => stream.write({ ID: lease.id }), 500);
     cleanups.push(() => clearInterval(keepAlive), () => stream.end());
-    await waitUntil('the local deadline to pass', () => lease.inDoubt, 10_000);
+    await waitFor('the local deadline to pass', () => lease.inDoubt, 10_000);
     proxy.sever();
-    await waitUntil('a confirmed renewal', () => !lease.inDoubt, 10_000);
+    await waitFor('a confirmed renewal', () => !lease.inDoubt, 10_000);
     expect(reasons).toEqual([]);
     expect(lease.lost).toBe(false);
   });
@@ -139,7 +139,7 @@ describe('LeasePool', () => {
     const lost: string[] = [];
     for (const lease of leases) lease.onLost(() => lost.push(lease.id));
     proxy.sever();
-    await waitUntil('the pool to notice the broken streams', () => problems.length > 0, 10_000);
+    await waitFor('the pool to notice the broken streams', () => problems.length > 0, 10_000);
     // Two TTLs after the break, every lease must still be alive in etcd and locally.
     await sleep(6_000);
     expect(lost).toEqual([]);

@@ -47,12 +47,3 @@ export function startCli(args: readonly string[], options: { env?: Record<string
 export function runCli(args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
-
-/** Polls `condition` every 20 ms until it holds, failing after `timeoutMs` with `what` in the message. */
-export async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

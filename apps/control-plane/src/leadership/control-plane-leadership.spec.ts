@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Cell } from '@helios/api';
+import { waitFor } from '@helios/launcher';
 import { connectEtcd, FencedError, Keys, ResourceStore, type Etcd3 } from '@helios/store';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningControlPlane } from '../control-plane';
 import { bootControlPlane } from '../testing/boot';
-import { waitFor } from '../testing/operator-client';
 import { ControlPlaneLeadership } from './control-plane-leadership';
 
 const endpoint = inject('etcdEndpoint');
@@ -40,9 +40,9 @@ describe('control-plane leadership', () => {
   it('one replica leads, the other stands by and takes over when the first stops', async () => {
     const root = `/t/${randomUUID()}/helios/v1`;
     const a = await boot(root, 'cp-a');
-    await waitFor(() => leadershipOf(a).election.isLeader, 'cp-a to lead');
+    await waitFor('cp-a to lead', () => leadershipOf(a).election.isLeader);
     const b = await boot(root, 'cp-b');
-    await waitFor(async () => (await isLeaderGauge(b)) === '0' && leadershipOf(a).registry.running, 'cp-b to stand by');
+    await waitFor('cp-b to stand by', async () => (await isLeaderGauge(b)) === '0' && leadershipOf(a).registry.running);
     expect(leadershipOf(b).election.isLeader).toBe(false);
     expect(leadershipOf(b).registry.running).toBe(false);
     expect(await isLeaderGauge(a)).toBe('1');
@@ -51,7 +51,7 @@ describe('control-plane leadership', () => {
     // cp-a shuts down (resigning): cp-b takes over and runs the controllers.
     running.splice(running.indexOf(a), 1);
     await a.close();
-    await waitFor(() => leadershipOf(b).election.isLeader && leadershipOf(b).registry.running, 'cp-b to lead');
+    await waitFor('cp-b to lead', () => leadershipOf(b).election.isLeader && leadershipOf(b).registry.running);
     expect(await isLeaderGauge(b)).toBe('1');
     const holder = await etcd.get(new Keys(root).election('control-plane')).string();
     expect(holder).toBe('cp-b');
@@ -63,7 +63,7 @@ describe('control-plane leadership', () => {
     const store = new ResourceStore(etcd, keys);
     await store.create('cell', Cell.fromPartial({ metadata: { name: 'c1' }, spec: { provider: 'sim' } }));
     const a = await boot(root, 'cp-a');
-    await waitFor(() => leadershipOf(a).election.isLeader, 'cp-a to lead');
+    await waitFor('cp-a to lead', () => leadershipOf(a).election.isLeader);
     const b = await boot(root, 'cp-b');
     const fenceOfA = leadershipOf(a).election.fence();
 
@@ -71,11 +71,11 @@ describe('control-plane leadership', () => {
     // new term begins (cp-b, or cp-a again: either way a new election key) while cp-a's old
     // fence is still in its hands.
     await etcd.delete().key(keys.election('control-plane'));
-    const leader = await waitFor(async () => {
+    const leader = await waitFor('a new term', async () => {
       const kv = (await etcd.get(keys.election('control-plane')).exec()).kvs[0];
       const current = [a, b].find((cp) => leadershipOf(cp).election.isLeader);
       return kv && Number(kv.create_revision) !== fenceOfA.createRevision && current ? current : undefined;
-    }, 'a new term');
+    });
 
     const write = store.mutate('cell', 'c1', undefined, (cell) => ({ ...cell, metadata: { ...cell.metadata!, labels: { by: 'old-term' } } }), { fence: fenceOfA });
     await expect(write).rejects.toBeInstanceOf(FencedError);
@@ -85,7 +85,7 @@ describe('control-plane leadership', () => {
     const written = await store.mutate('cell', 'c1', undefined, (c) => ({ ...c, metadata: { ...c.metadata!, labels: { by: 'new-term' } } }), { fence: fresh });
     expect(written.metadata?.labels).toEqual({ by: 'new-term' });
     // Exactly one of the two leads, and only the leader runs controllers.
-    await waitFor(() => [a, b].filter((cp) => leadershipOf(cp).registry.running).length === 1, 'one running registry');
+    await waitFor('one running registry', () => [a, b].filter((cp) => leadershipOf(cp).registry.running).length === 1);
     expect([a, b].filter((cp) => leadershipOf(cp).election.isLeader)).toEqual([leader]);
   });
 });

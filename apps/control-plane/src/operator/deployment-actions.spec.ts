@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Deployment, Kind, Replica, ReplicaPhase, RolloutAction, unwrap, wrap, type WatchEndpointsResponse } from '@helios/api';
+import { waitFor } from '@helios/launcher';
 import { connectEtcd, Keys, ResourceStore, type Etcd3 } from '@helios/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningControlPlane } from '../control-plane';
 import { bootControlPlane } from '../testing/boot';
-import { TestOperatorClient, waitFor } from '../testing/operator-client';
+import { TestOperatorClient } from '../testing/operator-client';
 import { RESTARTED_AT_ANNOTATION } from './rollout-action';
 
 const endpoint = inject('etcdEndpoint');
@@ -96,13 +97,13 @@ describe('WatchEndpoints', () => {
     stream.on('data', (m: WatchEndpointsResponse) => messages.push(m));
     stream.on('error', () => undefined);
     const summary = () => messages.map((m) => `${m.reset ? 'reset ' : ''}+[${m.added.map((e) => e.address).join(',')}] -[${m.removed.map((e) => e.address).join(',')}]`);
-    await waitFor(() => messages.length === 1, 'the snapshot');
+    await waitFor('the snapshot', () => messages.length === 1);
 
     await store.mutate('replica', 'web-2', 'web', (r) => ({ ...r, status: { ...r.status!, phase: ReplicaPhase.REPLICA_PHASE_READY, endpoint: '127.0.0.1:9002' } }));
     await store.mutate('replica', 'web-1', 'web', (r) => ({ ...r, status: { ...r.status!, phase: ReplicaPhase.REPLICA_PHASE_TERMINATING } }));
     await store.delete('replica', 'web-1', 'web');
     await store.delete('replica', 'web-2', 'web');
-    await waitFor(() => messages.length === 4, 'all endpoint changes');
+    await waitFor('all endpoint changes', () => messages.length === 4);
     expect(summary()).toEqual(['reset +[127.0.0.1:9001] -[]', '+[127.0.0.1:9002] -[]', '+[] -[127.0.0.1:9001]', '+[] -[127.0.0.1:9002]']);
     stream.cancel();
   });

@@ -69,19 +69,3 @@ export class TestOperatorClient {
     this.api.close();
   }
 }
-
-/** Polls until the condition holds, failing after a bound instead of sleeping a fixed time. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Deployment, ReplicaPhase, ReplicaTemplate, RolloutAction, metaOf, type DeploymentSpec, type Replica } from '@helios/api';
 import { createLogger } from '@helios/config';
 import { ControllerMetrics, ManualClock, type Clock } from '@helios/controller-runtime';
+import { waitFor } from '@helios/launcher';
 import { COMPLETE, DEPLOYMENT_LABEL, DEPLOYMENT_UID_ANNOTATION, ROLLED_BACK, TEMPLATE_HASH_LABEL, findCondition, isRetiring, templateHash } from '@helios/rollout';
 import { connectEtcd, Informer, Keys, LeaderElection, ResourceStore, type Etcd3 } from '@helios/store';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyRolloutAction } from '../../operator/rollout-action';
-import { waitFor } from '../../testing/operator-client';
 import { DeploymentController } from './deployment-controller';
 
 const endpoint = inject('etcdEndpoint');
@@ -85,12 +85,12 @@ async function world(options: { clock?: Clock } = {}) {
 
   /** Runs agent passes until the deployment satisfies `done`. */
   const settle = (name: string, done: (d: Deployment, rs: Replica[]) => boolean, what: string, ready?: (r: Replica) => boolean) =>
-    waitFor(async () => {
+    waitFor(what, async () => {
       await agents(name, ready);
       const d = await get(name);
       const rs = await replicas(name);
       return d && done(d, rs) ? d : undefined;
-    }, what);
+    });
 
   /** Complete at the current generation, with exactly `count` replicas left, all of `version`. */
   const rolledOut = (version: string, count: number) => (d: Deployment, rs: Replica[]) =>
@@ -131,10 +131,10 @@ describe('DeploymentController', () => {
   it('creates Pending replicas with the template copied, scales up, and retires the surplus on scale-down', async () => {
     const w = await world();
     const d = await w.create('web', { replicas: 3 });
-    const pending = await waitFor(async () => {
+    const pending = await waitFor('3 replicas', async () => {
       const rs = await w.replicas('web');
       return rs.length === 3 ? rs : undefined;
-    }, '3 replicas');
+    });
     const hash = templateHash(d.spec!.template);
     for (const r of pending) {
       expect(metaOf(r).name).toMatch(/^web-1-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
@@ -152,12 +152,12 @@ describe('DeploymentController', () => {
 
     // One replica stays unbound: a scale-down deletes it outright, and retires bound ones.
     await w.edit('web', () => ({ replicas: 6 }));
-    const unbound = await waitFor(async () => (await w.replicas('web')).find((r) => !r.spec?.node), 'a sixth, unbound replica');
+    const unbound = await waitFor('a sixth, unbound replica', async () => (await w.replicas('web')).find((r) => !r.spec?.node));
     await w.edit('web', () => ({ replicas: 2 }));
-    const retiring = await waitFor(async () => {
+    const retiring = await waitFor('the surplus to retire', async () => {
       const rs = await w.replicas('web');
       return rs.filter(isRetiring).length === 3 && !rs.some((r) => metaOf(r).name === metaOf(unbound).name) ? rs.filter(isRetiring) : undefined;
-    }, 'the surplus to retire');
+    });
     for (const r of retiring) {
       expect(r.metadata?.deletionTime).toBeDefined();
       expect(r.status?.phase).toBe(P.REPLICA_PHASE_TERMINATING);
@@ -182,37 +182,37 @@ describe('DeploymentController', () => {
     const clock = new ManualClock(Date.now());
     const w = await world({ clock });
     await w.create('web', { replicas: 2, strategy: { maxSurge: '1', minReadySeconds: 30 } as DeploymentSpec['strategy'] });
-    await waitFor(async () => {
+    await waitFor('v1 Ready', async () => {
       await w.agents('web');
       return (await w.replicas('web')).filter((r) => r.status?.phase === P.REPLICA_PHASE_READY).length === 2;
-    }, 'v1 Ready');
+    });
     clock.advance(30_000);
     await w.settle('web', w.rolledOut('v1', 2), 'v1 available');
 
     await w.edit('web', () => ({ template: template('v2') }));
-    const surged = await waitFor(async () => {
+    const surged = await waitFor('the surge replica Ready', async () => {
       await w.agents('web');
       const rs = await w.replicas('web');
       return rs.some((r) => versionOf(r) === 'v2' && r.status?.phase === P.REPLICA_PHASE_READY) ? rs : undefined;
-    }, 'the surge replica Ready');
+    });
     // Ready, but not for 30 s yet: no old replica may go.
-    const d = await waitFor(async () => {
+    const d = await waitFor('the status to count it Ready', async () => {
       const x = await w.get('web');
       return x?.status?.readyReplicas === 3 ? x : undefined;
-    }, 'the status to count it Ready');
+    });
     expect(d.status?.availableReplicas).toBe(2);
     expect((await w.replicas('web')).filter(isRetiring)).toEqual([]);
     expect(surged).toHaveLength(3);
 
     clock.advance(30_000);
-    await waitFor(async () => (await w.replicas('web')).some(isRetiring), 'an old replica to retire once the new one is available');
+    await waitFor('an old replica to retire once the new one is available', async () => (await w.replicas('web')).some(isRetiring));
     // Each pass makes the next replica Ready, then lets its 30 s pass.
-    await waitFor(async () => {
+    await waitFor('v2 rolled out', async () => {
       await w.agents('web');
       clock.advance(30_000);
       const d = await w.get('web');
       return d && w.rolledOut('v2', 2)(d, await w.replicas('web'));
-    }, 'v2 rolled out');
+    });
   });
 
   it('rolls a revision that never becomes Ready back to the stable one at the progress deadline', async () => {
@@ -223,25 +223,25 @@ describe('DeploymentController', () => {
     const seen = await w.monitor('web');
     await w.edit('web', () => ({ template: template('broken') }));
     const notReady = (r: Replica) => versionOf(r) !== 'broken';
-    await waitFor(async () => {
+    await waitFor('the broken replica Starting', async () => {
       await w.agents('web', notReady);
       const rs = await w.replicas('web');
       return rs.some((r) => versionOf(r) === 'broken' && r.status?.phase === P.REPLICA_PHASE_STARTING);
-    }, 'the broken replica Starting');
+    });
     clock.advance(59_000);
     expect((await w.get('web'))?.spec?.template?.command).toEqual(template('broken').command);
 
     clock.advance(1_000);
-    const rolledBack = await waitFor(async () => {
+    const rolledBack = await waitFor('the rollback', async () => {
       const d = await w.get('web');
       return findCondition(d?.status?.conditions, ROLLED_BACK)?.status === 'True' ? d : undefined;
-    }, 'the rollback');
+    });
     expect(rolledBack.spec?.template?.command).toEqual(template('v1').command);
     expect(findCondition(rolledBack.status?.conditions, ROLLED_BACK)).toMatchObject({
       reason: 'ProgressDeadlineExceeded',
       message: 'revision 2 rolled back to the template of revision 1: it made no progress for 60s',
     });
-    await waitFor(async () => (await w.metric('helios_deployment_rollbacks_total', { deployment: 'web', reason: 'ProgressDeadlineExceeded' })) === 1, 'the rollback counted');
+    await waitFor('the rollback counted', async () => (await w.metric('helios_deployment_rollbacks_total', { deployment: 'web', reason: 'ProgressDeadlineExceeded' })) === 1);
     const back = await w.settle('web', w.rolledOut('v1', 3), 'back on v1', notReady);
     expect([back.status?.revision, back.status?.stableRevision]).toEqual([3, 3]);
     expect(back.status?.history.map((h) => h.revision)).toEqual([2, 3]);
@@ -253,14 +253,14 @@ describe('DeploymentController', () => {
     await w.create('web', { replicas: 2 });
     await w.settle('web', w.rolledOut('v1', 2), 'v1 rolled out');
     await w.edit('web', () => ({ template: template('crashing') }));
-    const crasher = await waitFor(async () => (await w.replicas('web')).find((r) => versionOf(r) === 'crashing'), 'the new replica');
+    const crasher = await waitFor('the new replica', async () => (await w.replicas('web')).find((r) => versionOf(r) === 'crashing'));
     await w.store.mutate('replica', metaOf(crasher).name, 'web', (r) => ({ ...r, spec: { ...r.spec!, cell: 'c1', node: 'n1' }, status: { ...r.status!, phase: P.REPLICA_PHASE_STARTING, reason: 'Crashed', restarts: 3 } }));
-    const d = await waitFor(async () => {
+    const d = await waitFor('the rollback', async () => {
       const x = await w.get('web');
       return findCondition(x?.status?.conditions, ROLLED_BACK)?.status === 'True' ? x : undefined;
-    }, 'the rollback');
+    });
     expect(findCondition(d.status?.conditions, ROLLED_BACK)?.reason).toBe('ReplicasFailing');
-    await waitFor(async () => (await w.metric('helios_deployment_rollbacks_total', { deployment: 'web', reason: 'ReplicasFailing' })) === 1, 'the rollback counted');
+    await waitFor('the rollback counted', async () => (await w.metric('helios_deployment_rollbacks_total', { deployment: 'web', reason: 'ReplicasFailing' })) === 1);
     await w.settle('web', w.rolledOut('v1', 2), 'back on v1');
   });
 
@@ -270,10 +270,10 @@ describe('DeploymentController', () => {
     await w.settle('web', w.rolledOut('v1', 3), 'v1 rolled out');
     await w.edit('web', () => ({ paused: true }));
     const paused = await w.edit('web', () => ({ template: template('v2') }));
-    const seen = await waitFor(async () => {
+    const seen = await waitFor('the paused edit observed', async () => {
       const d = await w.get('web');
       return d?.status?.observedGeneration === metaOf(paused).generation ? d : undefined;
-    }, 'the paused edit observed');
+    });
     expect(seen.status?.revision).toBe(1);
     expect(findCondition(seen.status?.conditions, 'Progressing')).toMatchObject({ status: 'Unknown', reason: 'DeploymentPaused' });
     expect((await w.replicas('web')).map(versionOf)).toEqual(['v1', 'v1', 'v1']);
@@ -317,10 +317,10 @@ describe('DeploymentController', () => {
     await w.create('web', { replicas: 3 });
     await w.settle('web', w.rolledOut('v1', 3), 'v1 rolled out');
     await w.store.delete('deployment', 'web');
-    await waitFor(async () => (await w.live('web')).length === 0, 'every replica retiring');
-    await waitFor(async () => {
+    await waitFor('every replica retiring', async () => (await w.live('web')).length === 0);
+    await waitFor('the replicas gone', async () => {
       await w.agents('web');
       return (await w.replicas('web')).length === 0;
-    }, 'the replicas gone');
+    });
   });
 });

@@ -1,6 +1,6 @@
+import { waitFor } from '@helios/launcher';
 import { connectEtcd, LeasePool, type Etcd3 } from '@helios/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { waitFor } from '../../testing/operator-client';
 import { LeaseTtlLookup } from './lease-ttl-lookup';
 
 let client: Etcd3;
@@ -23,7 +23,7 @@ describe('LeaseTtlLookup', () => {
     try {
       expect(lookup.ttlOf('c1')).toBe(5);
       lookup.note('c1', lease.id);
-      expect(await waitFor(() => lookup.ttlOf('c1') === 3, 'the TTL of c1')).toBe(true);
+      expect(await waitFor('the TTL of c1', () => lookup.ttlOf('c1') === 3)).toBe(true);
       lookup.note('c2', '0');
       expect(lookup.ttlOf('c2')).toBe(5);
     } finally {
@@ -39,10 +39,10 @@ describe('LeaseTtlLookup', () => {
     lookup.note('c1', gone.id);
     const live = await leases.grant(4);
     try {
-      await waitFor(() => {
+      await waitFor('the TTL of c1 from its next lease', () => {
         lookup.note('c1', live.id);
         return lookup.ttlOf('c1') === 4;
-      }, 'the TTL of c1 from its next lease');
+      });
       expect(lookup.ttlOf('c1')).toBe(4);
     } finally {
       lookup.close();

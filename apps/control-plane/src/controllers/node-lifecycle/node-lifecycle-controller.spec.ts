@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Cell, CellPhase, Node, NodePhase, Replica, ReplicaPhase } from '@helios/api';
 import { createLogger } from '@helios/config';
 import { ControllerMetrics, ManualClock, type Clock } from '@helios/controller-runtime';
+import { waitFor } from '@helios/launcher';
 import { connectEtcd, Keys, LeaderElection, LeasePool, ResourceStore, type Etcd3, type Lease } from '@helios/store';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { waitFor } from '../../testing/operator-client';
 import { HEARTBEAT_CONDITION } from './node-heartbeat-status';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller';
 
@@ -75,7 +75,7 @@ async function world() {
       await running;
     };
     cleanups.push(stop);
-    await waitFor(async () => (await registry.getSingleMetric('helios_nodes')!.get()).values.length > 0, 'the controller to start');
+    await waitFor('the controller to start', async () => (await registry.getSingleMetric('helios_nodes')!.get()).values.length > 0);
     return { controller, registry, stop };
   };
   return { keys, store, register, kill, bindReplica, node, replica, start, heartbeats };
@@ -100,18 +100,18 @@ describe('NodeLifecycleController', () => {
 
     const before = Date.now();
     await w.kill('c1', 'n1');
-    const lost = await waitFor(async () => {
+    const lost = await waitFor('n1 NotReady', async () => {
       const n = await w.node('c1', 'n1');
       return n?.status?.phase === NodePhase.NODE_PHASE_NOT_READY ? n : undefined;
-    }, 'n1 NotReady');
+    });
     expect(lost.status!.reason).toBe('HeartbeatLost');
     expect(Date.parse(lost.status!.lastTransitionTime!)).toBeGreaterThanOrEqual(before - 1);
     expect(lost.status!.conditions.find((c) => c.type === HEARTBEAT_CONDITION)).toMatchObject({ status: 'False', reason: 'HeartbeatLost' });
 
-    const failed = await waitFor(async () => {
+    const failed = await waitFor('r1 Failed', async () => {
       const r = await w.replica('d', 'r1');
       return r?.status?.phase === ReplicaPhase.REPLICA_PHASE_FAILED ? r : undefined;
-    }, 'r1 Failed');
+    });
     expect(failed.status).toMatchObject({ reason: 'NodeLost', message: 'node c1/n1 lost its heartbeat' });
     expect((await w.replica('d', 'r2'))!.status!.phase).toBe(ReplicaPhase.REPLICA_PHASE_READY);
     expect((await w.node('c1', 'n2'))!.status!.phase).toBe(NodePhase.NODE_PHASE_READY);
@@ -119,10 +119,10 @@ describe('NodeLifecycleController', () => {
 
     // The agent comes back on a new lease.
     await client.put(w.keys.heartbeat('c1', 'n1')).value('n1').lease((await leasesGrant()).id).exec();
-    const back = await waitFor(async () => {
+    const back = await waitFor('n1 Ready again', async () => {
       const n = await w.node('c1', 'n1');
       return n?.status?.phase === NodePhase.NODE_PHASE_READY ? n : undefined;
-    }, 'n1 Ready again');
+    });
     expect(back.status!.reason).toBe('');
     expect(back.status!.conditions.find((c) => c.type === HEARTBEAT_CONDITION)?.status).toBe('True');
     expect(await metricValue(registry, 'helios_nodes', { cell: 'c1', phase: 'Ready' })).toBe(2);
@@ -133,13 +133,13 @@ describe('NodeLifecycleController', () => {
     await w.register('c1', 'n1');
     const { registry } = await w.start();
     w.heartbeats.get('c1/n1')!.release();
-    await waitFor(async () => (await w.node('c1', 'n1'))?.status?.phase === NodePhase.NODE_PHASE_NOT_READY, 'n1 NotReady after its lease expired', 20_000);
+    await waitFor('n1 NotReady after its lease expired', async () => (await w.node('c1', 'n1'))?.status?.phase === NodePhase.NODE_PHASE_NOT_READY, 20_000);
     // The controller records the detection once its NotReady write returns, which may be just
     // after this test's read sees the write.
-    const detection = await waitFor(async () => {
+    const detection = await waitFor('the detection recorded', async () => {
       const text = await registry.getSingleMetricAsString('helios_node_failure_detection_seconds');
       return /_count [1-9]/.test(text) && text;
-    }, 'the detection recorded');
+    });
     expect(detection).toMatch(/^helios_node_failure_detection_seconds_count 1$/m);
   });
 
@@ -148,7 +148,7 @@ describe('NodeLifecycleController', () => {
     for (const name of ['n1', 'n2', 'n3']) await w.register('c1', name);
     const first = await w.start();
     await w.kill('c1', 'n1');
-    await waitFor(async () => (await w.node('c1', 'n1'))?.status?.phase === NodePhase.NODE_PHASE_NOT_READY, 'n1 NotReady');
+    await waitFor('n1 NotReady', async () => (await w.node('c1', 'n1'))?.status?.phase === NodePhase.NODE_PHASE_NOT_READY);
     await first.stop();
 
     // While no controller runs, n2 dies; n3 lives on.
@@ -158,15 +158,15 @@ describe('NodeLifecycleController', () => {
     const second = await w.start({ clock, absentGraceMs: 5_000 });
     // The second term's first look at n2 finds no heartbeat and no delete to go by: it waits.
     await waitFor(
-      async () => ((await metricValue(second.registry, 'helios_controller_reconcile_total', { controller: 'node-lifecycle', result: 'requeue' })) ?? 0) >= 1,
       'the grace period to start',
+      async () => ((await metricValue(second.registry, 'helios_controller_reconcile_total', { controller: 'node-lifecycle', result: 'requeue' })) ?? 0) >= 1,
     );
     expect((await w.node('c1', 'n2'))!.status!.phase).toBe(NodePhase.NODE_PHASE_READY);
     clock.advance(5_000);
-    const n2 = await waitFor(async () => {
+    const n2 = await waitFor('n2 NotReady after the grace period', async () => {
       const n = await w.node('c1', 'n2');
       return n?.status?.phase === NodePhase.NODE_PHASE_NOT_READY ? n : undefined;
-    }, 'n2 NotReady after the grace period');
+    });
     expect(n2.status!.conditions.find((c) => c.type === HEARTBEAT_CONDITION)?.message).toBe('no heartbeat key for 5 s');
     // n3 was never touched, n1 stays NotReady.
     expect((await w.node('c1', 'n3'))!.metadata!.resourceVersion).toBe(live.metadata!.resourceVersion);
@@ -189,22 +189,22 @@ describe('NodeLifecycleController', () => {
       const { items } = await w.store.list('replica', 'd');
       return items.filter((r) => r.status?.phase === ReplicaPhase.REPLICA_PHASE_FAILED).length;
     };
-    await waitFor(async () => (await metricValue(registry, 'helios_nodes', { cell: 'c1', phase: 'Ready' })) === 10, 'the controller to see 10 Ready nodes');
+    await waitFor('the controller to see 10 Ready nodes', async () => (await metricValue(registry, 'helios_nodes', { cell: 'c1', phase: 'Ready' })) === 10);
 
     await Promise.all(names.slice(0, 6).map((name) => w.kill('c1', name)));
-    const cell = await waitFor(async () => {
+    const cell = await waitFor('c1 Degraded', async () => {
       const c = await w.store.get('cell', 'c1');
       return c?.status?.conditions.some((x) => x.type === 'Degraded' && x.status === 'True') ? c : undefined;
-    }, 'c1 Degraded');
+    });
     expect(cell.status!.conditions.find((x) => x.type === 'Degraded')).toMatchObject({ reason: 'NodeStorm', message: expect.stringMatching(/^[56] of 10 nodes went silent within 10 s/) });
-    await waitFor(async () => (await waiting()) === 6, 'six evictions waiting to settle');
+    await waitFor('six evictions waiting to settle', async () => (await waiting()) === 6);
     expect(await metricValue(registry, 'helios_cells_degraded')).toBe(1);
     expect(await failedCount()).toBe(0);
 
     clock.advance(2_000);
-    await waitFor(async () => (await waiting()) === 5 && (await failedCount()) === 1, 'one eviction, five held back');
+    await waitFor('one eviction, five held back', async () => (await waiting()) === 5 && (await failedCount()) === 1);
     clock.advance(10_000);
-    await waitFor(async () => (await waiting()) === 4 && (await failedCount()) === 2, 'a second eviction ten seconds later');
+    await waitFor('a second eviction ten seconds later', async () => (await waiting()) === 4 && (await failedCount()) === 2);
     expect(await metricValue(registry, 'helios_node_evictions_total', { cell: 'c1' })).toBe(2);
     // Every silent node is NotReady at once, whatever the pace of evictions.
     const { items } = await w.store.list('node', 'c1');
