@@ -9,11 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodePhase, ReplicaPhase } from '@helios/api';
+import { NodePhase, ReplicaPhase, type Replica } from '@helios/api';
 import { freePort } from '@helios/etcd-process';
 import { Teardown, launchComponent, waitFor } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
-import { Keys, ResourceStore, connectEtcd } from '@helios/store';
+import { Informer, Keys, ResourceStore, connectEtcd } from '@helios/store';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { isLeading } from '../shared/control-plane-health';
 import { SERVED_CELL, ServedCell } from '../shared/served-cell';
@@ -51,6 +51,13 @@ describe('failover end to end', () => {
     const [victim] = served.victims(1);
     const lost = served.all().filter((r) => r.spec?.node === victim).map((r) => r.metadata!.name);
     expect(lost.length).toBeGreaterThan(0);
+    // Every state the dead host's replicas pass through, so one the deployment controller has
+    // removed by the end still shows how it left.
+    const history = new Map<string, Replica[]>(lost.map((name) => [name, []]));
+    const watch = new Informer(client, keys, 'replica', { parent: served.deployment, onError: () => undefined });
+    watch.on((e) => history.get(e.object.metadata!.name)?.push(e.object));
+    await watch.start();
+    teardown.add('stopping the replica history watch', () => watch.stop());
 
     served.kill(victim!);
     const node = await waitFor(`node ${victim} NotReady (logs: ${logDir})`, async () => {
@@ -62,11 +69,16 @@ describe('failover end to end', () => {
     await waitFor(`2 replicas serving on live hosts again (logs: ${logDir})`, () => served.servingNow() >= 2, 60_000, 100);
     const serving = served.all().filter((r) => r.status?.phase === ReplicaPhase.REPLICA_PHASE_READY && !r.metadata?.deletionTime);
     expect(serving.map((r) => r.spec?.node)).not.toContain(victim);
-    // The replicas of the dead host were failed (or already removed by the deployment controller),
-    // not quietly re-bound: each is either gone or Failed with reason NodeLost.
+    // The replicas of the dead host were failed, not quietly re-bound: each stayed on the dead
+    // host, and its last state (now, or when the deployment controller removed it) is Failed with
+    // reason NodeLost.
     for (const name of lost) {
-      const r = await store.get('replica', name, served.deployment);
-      if (r) expect(r.status).toMatchObject({ phase: ReplicaPhase.REPLICA_PHASE_FAILED, reason: 'NodeLost' });
+      const current = await store.get('replica', name, served.deployment);
+      // Once the watch has seen the removal too, it holds every state the replica had.
+      if (!current) await waitFor(`the watch to see ${name} removed`, () => !watch.get(name));
+      const states = [...history.get(name)!, ...(current ? [current] : [])];
+      expect(new Set(states.map((r) => r.spec?.node))).toEqual(new Set([victim]));
+      expect(states.at(-1)?.status).toMatchObject({ phase: ReplicaPhase.REPLICA_PHASE_FAILED, reason: 'NodeLost' });
     }
     // The controller times each replacement when it sees it Ready, a moment after this test may.
     const replaced = () => fetch(`http://${metricsAddr}/metrics`).then(async (res) => Number(/^helios_replica_replacement_seconds_count (\d+)/m.exec(await res.text())?.[1] ?? 0));
