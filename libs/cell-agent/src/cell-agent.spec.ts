@@ -203,13 +203,16 @@ describe('PoolReconciler', () => {
     const refresh = async () => {
       snapshot = (await store.get('nodePool', pool.metadata!.name, 'c1'))!;
     };
-    const reconciler = new PoolReconciler({ cellName: 'c1', cache, store, provider, fence: () => election.fence(), log: logger });
+    // The reconciler's clock, moved by hand to cross the retry time of a refused launch.
+    let nowMs = Date.now();
+    const reconciler = new PoolReconciler({ cellName: 'c1', cache, store, provider, fence: () => election.fence(), log: logger, now: () => new Date(nowMs) });
     return {
       store,
       provider,
       reconciler,
       cell,
       refresh,
+      advance: (ms: number) => (nowMs += ms),
       cleanup: async () => {
         provider.close();
         await election.resign();
@@ -243,7 +246,7 @@ describe('PoolReconciler', () => {
     await s.cleanup();
   });
 
-  it('after a refused launch, launches nothing until the retry time however often it is reconciled', async () => {
+  it('after a refused launch, launches nothing until the retry time however often it is reconciled, then launches', async () => {
     const s = await setup(poolObject('c1', 'h100', Tier.TIER_ON_DEMAND, 'h100', 8, 2, 2));
     s.provider.setCapacity({}, 0);
     expect((await s.reconciler.reconcile('h100')).requeueAfter).toBe(30_000);
@@ -253,6 +256,10 @@ describe('PoolReconciler', () => {
     await s.reconciler.reconcile('h100');
     expect(again.requeueAfter).toBeGreaterThan(0);
     expect(s.provider.calls.filter((c) => c.method === 'launch')).toHaveLength(1);
+    s.advance(30_000);
+    await s.reconciler.reconcile('h100');
+    expect(s.provider.calls.filter((c) => c.method === 'launch')).toHaveLength(2);
+    expect(await s.provider.list('c1', 'h100')).toHaveLength(2);
     await s.cleanup();
   });
 });
