@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { credentials, loadPackageDefinition, makeClientConstructor, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { Cell, CellPhase, EventType, Kind, NodePool, Tier, unwrap, wrap, type WatchEvent } from '@helios/api';
+import { Cell, CellPhase, EventType, Kind, NodePool, OperatorServiceService, Tier, unwrap, wrap, type WatchEvent } from '@helios/api';
 import { waitFor } from '@helios/launcher';
 import { connectEtcd, Keys, type Etcd3 } from '@helios/store';
 import { service as healthService } from 'grpc-health-check';
+import { FileDescriptorProto } from 'ts-proto-descriptors';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningControlPlane } from './control-plane';
 import { bootControlPlane } from './testing/boot';
@@ -281,7 +282,11 @@ describe('gRPC health and reflection', () => {
     const listed = (await ask({ list_services: '' })) as { list_services_response: { service: { name: string }[] } };
     expect(listed.list_services_response.service.map((s) => s.name)).toContain('helios.v1.OperatorService');
     const described = (await ask({ file_containing_symbol: 'helios.v1.OperatorService' })) as { file_descriptor_response?: { file_descriptor_proto: Buffer[] } };
-    expect(described.file_descriptor_response?.file_descriptor_proto.length).toBeGreaterThan(0);
+    const files = (described.file_descriptor_response?.file_descriptor_proto ?? []).map((bytes) => FileDescriptorProto.decode(bytes));
+    const services = files.flatMap((f) => f.service.map((svc) => ({ name: `${f.package}.${svc.name}`, methods: svc.method.map((m) => m.name) })));
+    // Every RPC of the generated service definition, by its wire name (`/helios.v1.OperatorService/Apply` -> Apply).
+    const methods = Object.values(OperatorServiceService).map((m) => m.path.split('/').pop());
+    expect(services).toContainEqual({ name: 'helios.v1.OperatorService', methods });
     reflection.close();
   });
 });
