@@ -36,11 +36,13 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Unit specs share their workers instead of a fresh one per file: they keep no global state,
+    // and the run takes a fraction of the CPU time. Vitest reads worker isolation from the root
+    // config per pool, so unit specs run in threads and the others keep a process per file.
+    poolOptions: { threads: { isolate: false } },
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
-      // Unit specs share their workers (no fresh process per file): they keep no global state, and
-      // the run takes a fraction of the CPU time.
-      { extends: true, test: { name: 'unit', include: projects.unit, setupFiles: ['test/unit-process-guard.ts'], isolate: false } },
+      { extends: true, test: { name: 'unit', include: projects.unit, setupFiles: ['test/unit-process-guard.ts'], pool: 'threads' } },
       { extends: true, test: { name: 'integration', include: projects.integration, ...etcd } },
       { extends: true, test: { name: 'e2e', include: projects.e2e, ...etcd } },
     ],
