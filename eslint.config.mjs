@@ -28,6 +28,10 @@ const DEP_CONSTRAINTS = [
   { sourceTag: 'type:io', onlyDependOnLibsWithTags: ['type:io', 'type:pure', 'type:util', 'type:api'] },
   { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:io', 'type:util', 'type:api'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:adapter', 'type:io', 'type:pure', 'type:util', 'type:api'] },
+  // Every GPU host runs the node agent: a cloud SDK in its graph costs each host seconds of
+  // start-up and a hundred MiB or more (measured by bench:footprint). Reading the metadata
+  // service needs only fetch (@helios/instance-metadata).
+  { sourceTag: 'scope:node', notDependOnLibsWithTags: ['type:adapter'], bannedExternalImports: ['@aws-sdk/*', '@google-cloud/*'] },
 ];
 const boundaries = (depConstraints) => ['error', { allow: [], enforceBuildableLibDependency: false, banTransitiveDependencies: false, depConstraints }];
 

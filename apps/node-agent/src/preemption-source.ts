@@ -1,6 +1,5 @@
 import type { PreemptionSource } from '@helios/node-agent';
-import { ImdsClient } from '@helios/provider-aws';
-import { GceMetadataClient } from '@helios/provider-gcp';
+import { GceMetadataClient, ImdsClient } from '@helios/instance-metadata';
 
 /** Which cloud's preemption notice a node agent watches: none (on-demand and reserved hosts, or no cloud), AWS or GCP. */
 export type PreemptionSourceKind = 'none' | 'aws' | 'gcp';

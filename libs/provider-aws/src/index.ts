@@ -2,6 +2,4 @@ export { AwsProvider, type AwsProviderOptions } from './aws-provider';
 export { createEc2Client, type Ec2ClientOptions } from './ec2-client';
 export { classifyEc2ErrorCode, ec2ErrorCode, toProviderError } from './ec2-error';
 export { HELIOS_TAG } from './helios-tags';
-export { ImdsClient, type ImdsClientOptions } from './imds-client';
 export { deriveClientToken, runInstancesInput, type AwsLaunchSettings, type NodeLaunch } from './run-instances-input';
-export { parseSpotInstanceAction, type SpotInstanceAction } from './spot-instance-action';

@@ -1,5 +1,4 @@
 export { createComputeClients, type ComputeClientOptions, type ComputeClients, type GcpCredentials } from './compute-clients';
-export { GceMetadataClient, parsePreempted, type GceMetadataClientOptions } from './gce-metadata-client';
 export { instanceId, parseInstanceId } from './gce-instance';
 export { classifyGceError, gceErrorFacts, operationErrorFacts, toProviderError, type GceErrorFacts } from './gcp-error';
 export { HELIOS_LABEL } from './gcp-labels';

@@ -1,21 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GceMetadataClient, parsePreempted } from './gce-metadata-client';
-
-describe('parsePreempted', () => {
-  it.each([
-    ['TRUE', true],
-    ['FALSE', false],
-    ['TRUE\n', true],
-  ])('%j -> %s', (body, expected) => {
-    expect(parsePreempted(body)).toBe(expected);
-  });
-
-  it.each(['true', '', '<html>'])('rejects %j', (body) => {
-    expect(() => parsePreempted(body)).toThrow(/neither TRUE nor FALSE/);
-  });
-});
+import { GceMetadataClient } from './gce-metadata-client';
 
 // A local metadata server: answers `paths` to requests carrying Metadata-Flavor: Google.
 async function startMetadata(paths: Record<string, string>, opts: { flavorHeader?: boolean } = {}) {
