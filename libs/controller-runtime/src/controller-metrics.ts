@@ -1,5 +1,15 @@
-import { Counter, Gauge, Histogram, register as globalRegistry, type Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { registerOnce as once } from './register-once';
+
+/**
+ * prom-client, loaded on first use. This barrel also serves the node agent, which runs a
+ * ControllerRunner without metrics: a top-level import would load prom-client and
+ * @opentelemetry/api (about 90 files) into every node-agent process for nothing (bench:footprint).
+ */
+function promClient(): typeof import('prom-client') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('prom-client') as typeof import('prom-client');
+}
 
 /** Result label of helios_controller_reconcile_total. */
 export type ReconcileOutcome = 'success' | 'requeue' | 'error' | 'terminal';
@@ -21,7 +31,8 @@ export class ControllerMetrics {
   readonly queueDepth: Gauge<'controller'>;
   readonly running: Gauge<'controller'>;
 
-  constructor(readonly registry: Registry = globalRegistry) {
+  constructor(readonly registry: Registry = promClient().register) {
+    const { Counter, Gauge, Histogram } = promClient();
     this.reconcileTotal = once(registry, 'helios_controller_reconcile_total', () =>
       new Counter({ name: 'helios_controller_reconcile_total', help: 'Reconciles by controller and result.', labelNames: ['controller', 'result'], registers: [registry] }),
     );
