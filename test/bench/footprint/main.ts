@@ -15,11 +15,13 @@
  *   node agent     spawn (the sim instance turning running) -> heartbeat key present and Node Ready
  *   model server   process start (/proc) -> its /healthz answers 200
  *   router         spawn -> /router/healthz 200 (the endpoint set is known)
- * Readiness is polled every 20 ms. Ends with one line of JSON. Exits 1 unless the worst node
+ * Readiness is polled every 20 ms. Each process's CPU seconds when it was seen ready are printed
+ * beside its wall time, with the machine's load: on a busy machine wall time grows, CPU hardly.
+ * Ends with one line of JSON. Exits 1 unless the worst node
  * agent has RSS <= 100 MiB and start to registered <= 1.5 s; the others have no target.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deployment, NodePhase, ReplicaPhase, wrap } from '@helios/api';
 import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
@@ -35,6 +37,7 @@ import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
 import { NODE_AGENT_TARGETS, footprintFailures, summarize, type SampleSummary } from './footprint-figures';
 import { GrpcHealth } from './grpc-health';
 import { processMemory, type ProcessMemory } from './proc-status';
+import { processCpuSeconds } from './process-cpu';
 import { processStartedAt } from './process-start';
 import { childProcesses, isNodeAgentOf, processEnvironment } from './process-tree';
 
@@ -52,6 +55,8 @@ interface Measured {
   name: string;
   pid: number | undefined;
   readySeconds: number;
+  /** CPU seconds it had used when it was seen ready: start-up work, whatever the machine's load. */
+  cpuSeconds: number | undefined;
   memory?: ProcessMemory;
 }
 
@@ -95,7 +100,7 @@ async function main(): Promise<number> {
 
     let t0 = Date.now();
     const etcd = await startEtcd({ dataDir: join(workDir, 'etcd'), logFile: join(logs, 'etcd.log') });
-    measured.push({ name: 'etcd', pid: etcd.pid, readySeconds: seconds(Date.now() - t0) });
+    measured.push({ name: 'etcd', pid: etcd.pid, readySeconds: seconds(Date.now() - t0), cpuSeconds: processCpuSeconds(etcd.pid) });
     teardown.add('stopping etcd', () => etcd.stop());
     const client = connectEtcd(etcd.endpoint);
     teardown.add('closing the etcd client', () => client.close());
@@ -110,7 +115,7 @@ async function main(): Promise<number> {
     const health = new GrpcHealth(grpcAddr);
     teardown.add('closing the health client', () => health.close());
     await waitFor('the control plane to serve gRPC health', () => health.serving(), 90_000, POLL_MS);
-    measured.push({ name: 'control-plane', pid: controlPlane.child.pid, readySeconds: seconds(Date.now() - t0) });
+    measured.push({ name: 'control-plane', pid: controlPlane.child.pid, readySeconds: seconds(Date.now() - t0), cpuSeconds: processCpuSeconds(controlPlane.child.pid) });
     const api = connectOperator(grpcAddr);
     teardown.add('closing the API client', () => api.close());
     say(`control plane ${grpcAddr}`);
@@ -133,7 +138,7 @@ async function main(): Promise<number> {
       '--etcd', etcd.endpoint, '--root', ROOT, '--cell', CELL, '--sim-url', simServer.url, '--node-lease-ttl', '5', '--metrics-addr', `127.0.0.1:${await freePort()}`,
     ]);
     await waitFor("the cell agent's liveness key", async () => (await client.get(keys.agent(CELL)).string()) !== null, 90_000, POLL_MS);
-    measured.push({ name: `cell-agent/${CELL}`, pid: cellAgent.child.pid, readySeconds: seconds(Date.now() - t0) });
+    measured.push({ name: `cell-agent/${CELL}`, pid: cellAgent.child.pid, readySeconds: seconds(Date.now() - t0), cpuSeconds: processCpuSeconds(cellAgent.child.pid) });
     say(`cell agent ${CELL} (sim cloud at ${simServer.url})`);
 
     const agents: Measured[] = [];
@@ -151,7 +156,7 @@ async function main(): Promise<number> {
         POLL_MS,
       );
       const pid = childProcesses(process.pid).find((p) => isNodeAgentOf(p.argv, node))?.pid;
-      agents.push({ name: `node-agent/${node}`, pid, readySeconds: seconds(registeredAt - spawnedAt.get(node)!) });
+      agents.push({ name: `node-agent/${node}`, pid, readySeconds: seconds(registeredAt - spawnedAt.get(node)!), cpuSeconds: processCpuSeconds(pid) });
       say(`node agent ${node} registered ${agents.at(-1)!.readySeconds} s after spawn (pid ${pid})`);
     }
     measured.push(...agents);
@@ -178,7 +183,7 @@ async function main(): Promise<number> {
       const port = processEnvironment(server.pid)?.['PORT'];
       if (startedAt === undefined || !port) throw new Error(`model-server pid ${server.pid} vanished before it could be measured`);
       const readyAt = await waitFor('the model server /healthz 200', () => answersOk(`http://127.0.0.1:${port}/healthz`).then((ok) => ok && Date.now()), 60_000, POLL_MS);
-      measured.push({ name: 'model-server', pid: server.pid, readySeconds: seconds(readyAt - startedAt) });
+      measured.push({ name: 'model-server', pid: server.pid, readySeconds: seconds(readyAt - startedAt), cpuSeconds: processCpuSeconds(server.pid) });
       await waitFor('the replica Ready', async () => (await store.list('replica', DEPLOYMENT)).items.some((r) => r.status?.phase === ReplicaPhase.REPLICA_PHASE_READY), 60_000, POLL_MS);
       say(`model server pid ${server.pid} on port ${port}, a replica of deployment ${DEPLOYMENT}`);
     }
@@ -187,7 +192,7 @@ async function main(): Promise<number> {
     t0 = Date.now();
     const router = component('router', 'apps/router/src/main.ts', ['--listen', `127.0.0.1:${routerPort}`, '--server', grpcAddr, '--deployment', DEPLOYMENT]);
     await waitFor('the router to know its endpoint set', () => answersOk(`http://127.0.0.1:${routerPort}/router/healthz`), 60_000, POLL_MS);
-    measured.push({ name: 'router', pid: router.child.pid, readySeconds: seconds(Date.now() - t0) });
+    measured.push({ name: 'router', pid: router.child.pid, readySeconds: seconds(Date.now() - t0), cpuSeconds: processCpuSeconds(router.child.pid) });
     say(`router 127.0.0.1:${routerPort}`);
 
     say(`all ready; idling ${s.settle} s before sampling RSS`);
@@ -197,26 +202,29 @@ async function main(): Promise<number> {
     if (gone.length) throw new Error(`no /proc status for ${gone.join(', ')}: exited before the sample (see ${logs})`);
 
     const agentFigures = { rssMiB: summarize(agents.map((a) => a.memory!.rss)), registerSeconds: summarize(agents.map((a) => a.readySeconds)) };
+    const agentCpu = summarize(agents.flatMap((a) => (a.cpuSeconds === undefined ? [] : [a.cpuSeconds])));
     const failures = footprintFailures(agentFigures);
     const range = (x: SampleSummary, unit: string) => `median ${x.median} ${unit}, worst ${x.max} ${unit}`;
 
     console.log('');
-    console.log(`${'component'.padEnd(34)}${'pid'.padStart(8)}${'ready s'.padStart(10)}${'RSS MiB'.padStart(10)}${'peak MiB'.padStart(10)}`);
+    console.log(`${'component'.padEnd(34)}${'pid'.padStart(8)}${'ready s'.padStart(10)}${'cpu s'.padStart(8)}${'RSS MiB'.padStart(10)}${'peak MiB'.padStart(10)}`);
     for (const m of measured) {
-      console.log(`${m.name.padEnd(34)}${String(m.pid ?? '-').padStart(8)}${m.readySeconds.toFixed(3).padStart(10)}${m.memory!.rss.toFixed(1).padStart(10)}${m.memory!.peak.toFixed(1).padStart(10)}`);
+      console.log(`${m.name.padEnd(34)}${String(m.pid ?? '-').padStart(8)}${m.readySeconds.toFixed(3).padStart(10)}${(m.cpuSeconds?.toFixed(2) ?? '-').padStart(8)}${m.memory!.rss.toFixed(1).padStart(10)}${m.memory!.peak.toFixed(1).padStart(10)}`);
     }
     console.log(`${`node agents (${agents.length})`.padEnd(34)}RSS ${range(agentFigures.rssMiB, 'MiB')} (target <= ${NODE_AGENT_TARGETS.rssMiB})`);
     console.log(`${''.padEnd(34)}start to registered ${range(agentFigures.registerSeconds, 's')} (target <= ${NODE_AGENT_TARGETS.registerSeconds})`);
+    console.log(`${''.padEnd(34)}CPU used by then ${range(agentCpu, 's')}; machine load ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
     console.log(failures.length ? `FAIL: ${failures.join('; ')}` : 'PASS');
     const one = (name: string) => {
       const m = measured.find((x) => x.name === name || x.name.startsWith(`${name}/`));
-      return m ? { rssMiB: m.memory!.rss, readySeconds: m.readySeconds } : null;
+      return m ? { rssMiB: m.memory!.rss, readySeconds: m.readySeconds, cpuSeconds: m.cpuSeconds ?? null } : null;
     };
     console.log(
       JSON.stringify({
         nodeAgents: agents.length,
         nodeAgentRssMiB: { median: agentFigures.rssMiB.median, max: agentFigures.rssMiB.max },
         nodeAgentRegisterSeconds: { median: agentFigures.registerSeconds.median, max: agentFigures.registerSeconds.max },
+        nodeAgentRegisterCpuSeconds: { median: agentCpu.median, max: agentCpu.max },
         etcd: one('etcd'),
         controlPlane: one('control-plane'),
         cellAgent: one('cell-agent'),
