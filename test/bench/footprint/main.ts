@@ -24,12 +24,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deployment, NodePhase, ReplicaPhase, wrap } from '@helios/api';
-import { NodeHosts, SimCloudServer } from '@helios/cell-agent';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd } from '@helios/etcd-process';
 import { Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
-import { SimProvider } from '@helios/provider';
+import { NodeHosts, SimCloudServer, SimProvider } from '@helios/sim';
 import { Keys, ResourceStore, connectEtcd } from '@helios/store';
 import { modelServerTemplate } from '../../shared/model-server-template';
 import { applySimCell } from '../../shared/sim-cell';
@@ -124,7 +123,7 @@ async function main(): Promise<number> {
     // is when its instance turns running: NodeHosts (subscribed first) spawns it in that callback.
     const sim = new SimProvider({ launchLatencyMs: 200 });
     teardown.add('closing the sim cloud', () => sim.close());
-    const hosts = new NodeHosts(sim, { etcd: etcd.endpoint, root: ROOT, logDir: logs, leaseTtl: 5, drainSeconds: 1 });
+    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: etcd.endpoint, root: ROOT, logDir: logs, leaseTtl: 5, drainSeconds: 1 });
     hosts.start();
     teardown.add('stopping the node agents', () => hosts.stop());
     const spawnedAt = new Map<string, number>();
