@@ -1,3 +1,4 @@
+// spec-project: e2e (NodeHosts starts the stub node agent as a real process)
 import { Tier } from '@helios/api';
 import { REPO_ROOT, waitFor } from '@helios/launcher';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
