@@ -1,7 +1,10 @@
 import type { Logger } from '@helios/config';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { systemClock, type Clock } from './clock';
+import type { SharedInformers } from '@helios/store';
 import type { Controller } from './controller';
+import type { ControllerMetrics } from './controller-metrics';
+import { Manager, type ManagedController } from './manager';
 
 /** The part of the store's LeaderElection the registry follows. */
 export interface Leadership {
@@ -15,6 +18,14 @@ export interface ControllerRegistryOptions {
   clock?: Clock;
   /** Spacing of restarts of a controller whose start() broke. Default 1 s doubling to 30 s. */
   restartBackoff?: BackoffPolicy;
+  /** The process's shared informers: managed controllers run on them. Required to register one. */
+  informers?: SharedInformers;
+  metrics?: ControllerMetrics;
+}
+
+/** Tells a controller run by the manager from one that runs its own loop. */
+function isManaged(controller: Controller | ManagedController): controller is ManagedController {
+  return typeof (controller as ManagedController).setup === 'function';
 }
 
 const RESTART_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 30_000, jitter: 0.2 };
@@ -28,7 +39,7 @@ const HEALTHY_RUN_MS = 60_000;
  * leadership goes still cannot write.
  */
 export class ControllerRegistry {
-  private readonly controllers: Controller[] = [];
+  private readonly controllers: (Controller | ManagedController)[] = [];
   private run: { abort: AbortController; done: Promise<void> } | undefined;
   /** The end of the last stopped run: a new run waits for it, so one controller never runs twice at once. */
   private stopping: Promise<void> = Promise.resolve();
@@ -40,14 +51,15 @@ export class ControllerRegistry {
   }
 
   /** Adds a controller; names must be unique. Added while running, it starts with the next term. */
-  register(controller: Controller): this {
+  register(controller: Controller | ManagedController): this {
     if (this.controllers.some((c) => c.name === controller.name)) throw new Error(`controller ${controller.name} is registered twice`);
+    if (isManaged(controller) && !this.options.informers) throw new Error(`controller ${controller.name} needs the registry's shared informers`);
     this.controllers.push(controller);
     return this;
   }
 
   /** The registered controllers, in registration order. */
-  list(): readonly Controller[] {
+  list(): readonly (Controller | ManagedController)[] {
     return this.controllers;
   }
 
@@ -74,7 +86,7 @@ export class ControllerRegistry {
     const abort = new AbortController();
     this.options.logger?.info({ controllers: this.controllers.map((c) => c.name) }, 'starting controllers');
     const done = this.stopping
-      .then(() => (abort.signal.aborted ? [] : Promise.all(this.controllers.map((c) => this.supervise(c, abort.signal)))))
+      .then(() => (abort.signal.aborted ? [] : Promise.all(this.runners().map((run) => this.supervise(run, abort.signal)))))
       .then(() => undefined);
     this.run = { abort, done };
   }
@@ -96,8 +108,22 @@ export class ControllerRegistry {
     await this.stopAll();
   }
 
+  /**
+   * What one term runs: the managed controllers together on one manager (one set of caches),
+   * and each self-running controller on its own.
+   */
+  private runners(): { name: string; start: (signal: AbortSignal) => Promise<void> }[] {
+    const managed = this.controllers.filter(isManaged);
+    const runners = this.controllers.filter((c): c is Controller => !isManaged(c)).map((c) => ({ name: c.name, start: (signal: AbortSignal) => c.start(signal) }));
+    if (managed.length > 0) {
+      const manager = new Manager({ informers: this.options.informers!, clock: this.options.clock, metrics: this.options.metrics, logger: this.options.logger });
+      runners.push({ name: `manager(${managed.map((c) => c.name).join(',')})`, start: (signal) => manager.run(managed, signal) });
+    }
+    return runners;
+  }
+
   /** Runs one controller until the signal aborts, restarting it with backoff when it breaks. */
-  private async supervise(controller: Controller, signal: AbortSignal): Promise<void> {
+  private async supervise(controller: { name: string; start: (signal: AbortSignal) => Promise<void> }, signal: AbortSignal): Promise<void> {
     let failures = 0;
     while (!signal.aborted) {
       const started = this.clock.now();

@@ -184,4 +184,101 @@ describe('ControllerRunner', () => {
     expect(finished).toBe(true);
     await expect(runner.run(new AbortController().signal)).rejects.toThrow('a runner runs once');
   });
+
+  it('holds a key that wrote until the cache holds the write, then reconciles it once more', async () => {
+    const cache = new (class {
+      revision = 0;
+      readonly listeners = new Set<() => void>();
+      on(listener: () => void) {
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+      }
+      reach(revision: number) {
+        for (const l of this.listeners) l();
+        this.revision = revision; // as an informer: listeners first, then the revision
+      }
+    })();
+    const seen: string[] = [];
+    const runner = new ControllerRunner({
+      name: 't',
+      sourcesOf: () => [cache],
+      reconcile: async (key, ctx) => {
+        seen.push(key);
+        if (seen.length === 1) ctx.wrote(7, '/helios/v1/replicas/d/r');
+      },
+    });
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    runner.enqueue('a');
+    await waitFor(() => seen.length === 1, 'first reconcile');
+    // Woken again (its own write's event) before the cache holds revision 7: held back.
+    runner.enqueue('a');
+    runner.enqueue('b');
+    await waitFor(() => seen.includes('b'), 'other key');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['a', 'b']);
+    expect(cache.listeners.size).toBe(1);
+    cache.reach(6);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['a', 'b']);
+    cache.reach(7);
+    await waitFor(() => seen.length === 3, 'reconcile after the cache caught up');
+    expect(seen).toEqual(['a', 'b', 'a']);
+    expect(cache.listeners.size).toBe(0);
+    abort.abort();
+    await running;
+  });
+
+  it('releases a held key once its wait is stale, and holds every key in controller scope', async () => {
+    const clock = new ManualClock();
+    const cache = { revision: 0, on: () => () => undefined };
+    const seen: string[] = [];
+    const runner = new ControllerRunner({
+      name: 't',
+      clock,
+      sourcesOf: () => [cache],
+      readYourWrites: 'controller',
+      readYourWritesStaleMs: 1_000,
+      reconcile: async (key, ctx) => {
+        seen.push(key);
+        if (key === 'a') ctx.wrote(3, '/k');
+      },
+    });
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    runner.enqueue('a');
+    await waitFor(() => seen.length === 1, 'first reconcile');
+    runner.enqueue('b');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['a']);
+    clock.advance(999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['a']);
+    clock.advance(1);
+    await waitFor(() => seen.length === 2, 'stale wait released');
+    expect(seen).toEqual(['a', 'b']);
+    abort.abort();
+    await running;
+  });
+
+  it('queues the resync keys at start and every period', async () => {
+    const clock = new ManualClock();
+    const seen: string[] = [];
+    const runner = new ControllerRunner({ name: 't', clock, reconcile: async (key) => void seen.push(key) });
+    let keys = ['x', 'y'];
+    runner.resync(() => keys, 30_000);
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    await waitFor(() => seen.length === 2, 'first pass');
+    keys = ['z'];
+    clock.advance(29_999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toHaveLength(2);
+    clock.advance(1);
+    await waitFor(() => seen.length === 3, 'resync');
+    expect(seen.sort()).toEqual(['x', 'y', 'z']);
+    abort.abort();
+    await running;
+    expect(clock.pending).toBe(0);
+  });
 });

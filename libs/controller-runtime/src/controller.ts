@@ -4,6 +4,18 @@ export interface ReconcileResult {
   requeueAfter?: number;
 }
 
+/** What a reconcile gets beside its key. */
+export interface ReconcileContext {
+  /** Aborts when the controller stops (leadership lost, shutdown). */
+  readonly signal: AbortSignal;
+  /**
+   * Records a write of this reconcile (the revision it was made at and the etcd key written), so
+   * the key is not decided on again until the caches hold it. Pass it to every store write as
+   * `onWritten`; a deletion counts too.
+   */
+  readonly wrote: (revision: number, writtenKey: string) => void;
+}
+
 /**
  * A control loop: informer caches feed a work queue that calls `reconcile(key)` (STYLE.md rule 4).
  * Reconcile is level-triggered: it gets only the key, never the event, and reads the current
@@ -21,7 +33,7 @@ export interface Controller {
    * Brings one object to its desired state. Throwing retries the key with backoff, except a
    * {@link TerminalError}, which is logged and dropped until the next change of the key.
    */
-  reconcile(key: string): Promise<ReconcileResult | void>;
+  reconcile(key: string, ctx?: ReconcileContext): Promise<ReconcileResult | void>;
 }
 
 /** A reconcile failure that retrying cannot fix (invalid object, unsupported provider). */

@@ -1,9 +1,11 @@
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 export { ManualClock, systemClock, type Clock, type TimerHandle } from './clock';
-export { isTerminal, TerminalError, type Controller, type ReconcileResult } from './controller';
+export { isTerminal, TerminalError, type Controller, type ReconcileContext, type ReconcileResult } from './controller';
 export { ControllerMetrics, type ReconcileOutcome } from './controller-metrics';
 export { registerOnce } from './register-once';
 export { ControllerRegistry, type ControllerRegistryOptions, type Leadership } from './controller-registry';
 export { ControllerRunner, type ControllerRunnerOptions } from './controller-runner';
 export type { EventSource } from './event-source';
 export { WorkQueue, type WorkQueueOptions } from './work-queue';
+export { ReadYourWrites, type RevisionSource } from './read-your-writes';
+export { Manager, type ControllerTerm, type ManagedController, type ManagerOptions } from './manager';

@@ -12,7 +12,7 @@ export {
   isNotFound,
 } from './errors';
 export { fenceCompare, type Fence } from './fence';
-export { Informer, type InformerEvent, type InformerOptions } from './informer';
+export { Informer, type IndexFn, type InformerEvent, type InformerOptions } from './informer';
 export { KeyInformer, type InformerErrorListener, type KeyEntry, type KeyEvent, type KeyInformerOptions } from './key-informer';
 export { Keys } from './keys';
 export { LeaderElection, type ElectionState, type LeaderElectionOptions } from './leader-election';
@@ -22,3 +22,5 @@ export { decodeResource, encodeResource } from './resource-codec';
 export { ResourceStore, type DeleteOptions, type ListResult, type WriteOptions } from './resource-store';
 export type { Etcd3 } from 'etcd3';
 export { cacheReached, type RevisionSource } from './cache-barrier';
+export { SharedInformers, type AnyInformer, type SharedInformersOptions } from './shared-informers';
+export { BY_CELL, BY_DEPLOYMENT, BY_NODE, BY_POOL, pairKey, STANDARD_INDEXES } from './standard-indexes';

@@ -14,8 +14,16 @@ export interface InformerEvent<T> {
   previous?: T;
 }
 
+/**
+ * Maps an object to the index values it is filed under (none, one or several): `byCell` files a
+ * node under its cell. Values are plain strings; composite ones are joined with '/'.
+ */
+export type IndexFn<T> = (object: T) => Iterable<string> | string | undefined;
+
 /** Options of an Informer. */
-export interface InformerOptions {
+export interface InformerOptions<T = unknown> {
+  /** Indexes kept in step with the cache, by name: read them with `byIndex(name, value)`. */
+  indexes?: Record<string, IndexFn<T>>;
   /** Follow only the resources under this cell (pools, nodes) or deployment (replicas). */
   parent?: string;
   /** Called for problems the informer recovers from on its own (compaction, undecodable values). */
@@ -32,15 +40,23 @@ export class Informer<K extends KindName> {
   private readonly raw: KeyInformer;
   private readonly cache = new Map<string, ResourceTypes[K]>();
   private readonly listeners = new Set<(event: InformerEvent<ResourceTypes[K]>) => void>();
+  /** index name -> value -> keys filed under it. */
+  private readonly indexes = new Map<string, { fn: IndexFn<ResourceTypes[K]>; byValue: Map<string, Set<string>> }>();
 
   constructor(
     client: Etcd3,
     private readonly keys: Keys,
     private readonly kind: K,
-    private readonly options: InformerOptions = {},
+    private readonly options: InformerOptions<ResourceTypes[K]> = {},
   ) {
     this.raw = new KeyInformer(client, keys.prefix(kind, options.parent), { onError: options.onError });
     this.raw.on((event) => this.onKeyEvent(event));
+    for (const [name, fn] of Object.entries(options.indexes ?? {})) this.indexes.set(name, { fn, byValue: new Map() });
+  }
+
+  /** The etcd prefix this informer follows. */
+  get prefix(): string {
+    return this.raw.prefix;
   }
 
   /**
@@ -51,6 +67,11 @@ export class Informer<K extends KindName> {
     return this.raw.start();
   }
 
+  /** Lists again and reports the difference; see {@link KeyInformer.resync}. */
+  resync(): Promise<void> {
+    return this.raw.resync();
+  }
+
   /** Every cached object, in no particular order. */
   list(): ResourceTypes[K][] {
     return [...this.cache.values()];
@@ -59,6 +80,27 @@ export class Informer<K extends KindName> {
   /** The cached object of that name (and parent, for pools, nodes and replicas). */
   get(name: string, parent?: string): ResourceTypes[K] | undefined {
     return this.cache.get(this.keys.resource(this.kind, name, parent ?? this.options.parent));
+  }
+
+  /** The cached objects filed under `value` in the index `name` (declared in the options). */
+  byIndex(name: string, value: string): ResourceTypes[K][] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`informer of ${this.kind} has no index ${name}`);
+    const keys = index.byValue.get(value);
+    if (!keys) return [];
+    const objects: ResourceTypes[K][] = [];
+    for (const key of keys) {
+      const object = this.cache.get(key);
+      if (object) objects.push(object);
+    }
+    return objects;
+  }
+
+  /** The values of the index `name` that have objects filed under them. */
+  indexValues(name: string): string[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`informer of ${this.kind} has no index ${name}`);
+    return [...index.byValue.keys()];
   }
 
   /** The etcd revision the cache is up to date with. */
@@ -85,6 +127,7 @@ export class Informer<K extends KindName> {
     if (event.type === 'deleted') {
       if (!previous) return;
       this.cache.delete(event.key);
+      this.unindex(event.key, previous);
       this.emit({ type: 'deleted', key: event.key, object: previous });
       return;
     }
@@ -96,12 +139,35 @@ export class Informer<K extends KindName> {
       this.options.onError?.(err as Error);
       if (previous) {
         this.cache.delete(event.key);
+        this.unindex(event.key, previous);
         this.emit({ type: 'deleted', key: event.key, object: previous });
       }
       return;
     }
     this.cache.set(event.key, object);
+    if (previous) this.unindex(event.key, previous);
+    this.index(event.key, object);
     this.emit(previous ? { type: 'modified', key: event.key, object, previous } : { type: 'added', key: event.key, object });
+  }
+
+  private index(key: string, object: ResourceTypes[K]): void {
+    for (const { fn, byValue } of this.indexes.values()) {
+      for (const value of indexValuesOf(fn, object)) {
+        let keys = byValue.get(value);
+        if (!keys) byValue.set(value, (keys = new Set()));
+        keys.add(key);
+      }
+    }
+  }
+
+  private unindex(key: string, object: ResourceTypes[K]): void {
+    for (const { fn, byValue } of this.indexes.values()) {
+      for (const value of indexValuesOf(fn, object)) {
+        const keys = byValue.get(value);
+        keys?.delete(key);
+        if (keys?.size === 0) byValue.delete(value);
+      }
+    }
   }
 
   private emit(event: InformerEvent<ResourceTypes[K]>): void {
@@ -113,4 +179,10 @@ export class Informer<K extends KindName> {
       }
     }
   }
+}
+
+function indexValuesOf<T>(fn: IndexFn<T>, object: T): Iterable<string> {
+  const values = fn(object);
+  if (values === undefined) return [];
+  return typeof values === 'string' ? [values] : values;
 }

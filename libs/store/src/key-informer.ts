@@ -74,6 +74,30 @@ export class KeyInformer {
     return this.started;
   }
 
+  /**
+   * Brings the cache up to date with etcd as of now: lists the prefix again, reports the
+   * difference (nothing for keys that did not change) and watches from there. Starts the informer
+   * when it never ran. A new leadership term calls this instead of trusting a watch it did not
+   * see the whole of.
+   */
+  async resync(): Promise<void> {
+    if (!this.started) return this.start();
+    await this.started;
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    clearTimeout(this.relistTimer);
+    if (watcher) await cancelWatcher(watcher);
+    if (this.stopped) return;
+    try {
+      await this.relist();
+    } catch (err) {
+      // The old watch is gone: keep trying in the background, as after a compaction.
+      this.report(new Error(`listing ${this.prefix} again failed; retrying`, { cause: err }));
+      this.scheduleRelist();
+      throw err;
+    }
+  }
+
   /** Every cached entry, in no particular order. */
   list(): KeyEntry[] {
     return [...this.cache.values()];

@@ -12,6 +12,11 @@ export interface WriteOptions {
   lease?: string;
   /** Refuse the write unless the writer still holds this election key (see {@link Fence}). */
   fence?: Fence;
+  /**
+   * Told the etcd revision and key of every write that took effect (a controller's
+   * read-your-writes: `ReconcileContext.wrote`). Not called for a write that was refused.
+   */
+  onWritten?: (revision: number, key: string) => void;
 }
 
 /** Options of a delete: a write that may also be conditional on the object's resourceVersion. */
@@ -68,6 +73,7 @@ export class ResourceStore {
       { request_put: { key: Buffer.from(key), value: encodeResource(kind, obj), lease: opts.lease } },
     ]);
     if (!res.succeeded) throw new AlreadyExistsError(key, `cannot create ${key}: it already exists`);
+    opts.onWritten?.(Number(res.header.revision), key);
     return withVersion(obj, Number(res.header.revision));
   }
 
@@ -100,6 +106,7 @@ export class ResourceStore {
     const prev = res.responses[0]?.response_delete_range?.prev_kvs?.[0];
     // Between the compare and the delete nothing can happen (one txn), so prev is always there.
     if (!prev) throw new NotFoundError(key, `cannot delete ${key}: not found`);
+    opts.onWritten?.(Number(res.header.revision), key);
     return decodeKv(kind, prev);
   }
 
@@ -150,6 +157,7 @@ export class ResourceStore {
       if (!current) throw new NotFoundError(key, `cannot update ${key}: not found`);
       throw new ConflictError(key, `cannot update ${key} at resourceVersion ${rv}: it is at ${current.mod_revision}`);
     }
+    opts.onWritten?.(Number(res.header.revision), key);
     return withVersion(obj, Number(res.header.revision));
   }
 

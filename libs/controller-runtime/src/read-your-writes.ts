@@ -1,0 +1,73 @@
+import type { Clock } from './clock';
+
+/** A cache whose progress can be followed: how far it is, and a change feed. */
+export interface RevisionSource {
+  /** The etcd revision the cache is up to date with. */
+  readonly revision: number;
+  /** Subscribes to changes; returns the unsubscribe. */
+  on(listener: () => void): () => void;
+}
+
+interface Expectation {
+  /**
+   * Each cache and the revision it must reach: the last write to a key it holds. Per cache,
+   * because a cache moves only with writes under its own prefix.
+   */
+  sources: Map<RevisionSource, number>;
+  /** When the last write was recorded (ms); the wait is given up `staleMs` later. */
+  at: number;
+}
+
+/**
+ * Read-your-writes for controllers that decide from informer caches: after a reconcile of key K
+ * wrote revision R, K is not decided on again until every cache that holds the written key has
+ * reached R. Without it, a reconcile woken by the first of three creations would see one new
+ * replica where there are three and create two more: a surge past maxSurge. (Kubernetes'
+ * controllers keep "expectations" for the same reason.) A deletion is a write too: its revision
+ * is reached once the cache has dropped the key.
+ *
+ * A wait longer than `staleMs` (a watch that lost an event, which the informer's re-list repairs
+ * anyway) is given up rather than holding the key for good: a decision made on older data is
+ * then refused by the compare-and-swap writes.
+ */
+export class ReadYourWrites {
+  private readonly expectations = new Map<string, Expectation>();
+
+  constructor(
+    private readonly clock: Clock,
+    readonly staleMs = 30_000,
+  ) {}
+
+  /** Records that a reconcile of `scope` wrote `revision` to a key the `sources` hold. */
+  wrote(scope: string, sources: Iterable<RevisionSource>, revision: number): void {
+    const now = this.clock.now();
+    const found = this.expectations.get(scope);
+    const expectation = found ?? { sources: new Map<RevisionSource, number>(), at: now };
+    for (const source of sources) expectation.sources.set(source, Math.max(expectation.sources.get(source) ?? 0, revision));
+    expectation.at = now;
+    if (!found) this.expectations.set(scope, expectation);
+  }
+
+  /** True while a write recorded for `scope` is not in the caches yet (and the wait is not stale). */
+  waiting(scope: string): boolean {
+    const expectation = this.expectations.get(scope);
+    if (!expectation) return false;
+    const reached = [...expectation.sources].every(([source, revision]) => source.revision >= revision);
+    if (reached || this.clock.now() - expectation.at >= this.staleMs) {
+      this.expectations.delete(scope);
+      return false;
+    }
+    return true;
+  }
+
+  /** The caches `scope` waits on, and when its wait goes stale (ms); undefined when it waits on none. */
+  waitOf(scope: string): { sources: Iterable<RevisionSource>; staleAt: number } | undefined {
+    const expectation = this.expectations.get(scope);
+    return expectation && { sources: expectation.sources.keys(), staleAt: expectation.at + this.staleMs };
+  }
+
+  /** Forgets every expectation (a new term starts from scratch). */
+  clear(): void {
+    this.expectations.clear();
+  }
+}
