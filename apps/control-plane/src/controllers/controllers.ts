@@ -1,4 +1,4 @@
-import type { Controller } from '@helios/controller-runtime';
+import type { Controller, ManagedController } from '@helios/controller-runtime';
 import { CapacityController } from './capacity/capacity-controller';
 import { CellLivenessController } from './cell-liveness/cell-liveness-controller';
 import type { ControllerDeps } from './controller-deps';
@@ -7,6 +7,6 @@ import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-control
 import { PlacementController } from './placement/placement-controller';
 
 /** Every controller the control plane runs on its leader, in one list (STYLE.md rule 4). */
-export function controlPlaneControllers(deps: ControllerDeps): Controller[] {
+export function controlPlaneControllers(deps: ControllerDeps): (Controller | ManagedController)[] {
   return [new CellLivenessController(deps), new PlacementController(deps), new CapacityController(deps), new NodeLifecycleController(deps), new DeploymentController(deps)];
 }

@@ -37,8 +37,9 @@ export class ControlPlaneLeadership implements OnApplicationBootstrap, BeforeApp
     });
     this.isLeader = new Gauge({ name: 'helios_control_plane_is_leader', help: '1 while this control-plane replica is the leader.', registers: [metricsRegistry] });
     this.isLeader.set(0);
-    this.registry = new ControllerRegistry({ logger });
-    const deps = { client: etcd.client, keys, store, fence: () => this.election.fence(), metrics: new ControllerMetrics(metricsRegistry), logger, capacity: config, failure: config };
+    const metrics = new ControllerMetrics(metricsRegistry);
+    this.registry = new ControllerRegistry({ logger, informers: etcd.informers, metrics });
+    const deps = { client: etcd.client, keys, store, fence: () => this.election.fence(), metrics, logger, capacity: config, failure: config };
     for (const controller of controlPlaneControllers(deps)) this.registry.register(controller);
   }
 

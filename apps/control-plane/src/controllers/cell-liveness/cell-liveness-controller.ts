@@ -1,9 +1,12 @@
 import { CellPhase, enumDisplayName, metaOf } from '@helios/api';
-import { ControllerRunner, registerOnce, type Controller } from '@helios/controller-runtime';
+import { registerOnce, type ControllerTerm, type ManagedController, type ReconcileContext } from '@helios/controller-runtime';
 import { Gauge, type Registry } from 'prom-client';
-import { Informer, KeyInformer, isNotFound } from '@helios/store';
+import { isNotFound, type Informer, type KeyInformer } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { cellLivenessStatus } from './cell-liveness-status';
+
+// Cells are looked at this often even when nothing changes, as a guard against a missed event.
+const RESYNC_MS = 60_000;
 
 const phaseSources = new WeakMap<Registry, () => Map<string, number>>();
 
@@ -13,7 +16,7 @@ const phaseSources = new WeakMap<Registry, () => Map<string, number>>();
  * when it does not. Watches Cells and agent keys; writes are fenced by leadership. Reports
  * `helios_cells{phase}` (cells by phase) from its cache while it runs, on the leader.
  */
-export class CellLivenessController implements Controller {
+export class CellLivenessController implements ManagedController {
   readonly name = 'cell-liveness';
   private cells: Informer<'cell'> | undefined;
   private agents: KeyInformer | undefined;
@@ -36,27 +39,22 @@ export class CellLivenessController implements Controller {
     );
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    const { client, keys, logger, metrics } = this.deps;
-    const onError = (err: Error) => logger.warn({ err, controller: this.name }, 'informer recovered from an error');
-    const cells = new Informer(client, keys, 'cell', { onError });
-    const agents = new KeyInformer(client, keys.agents(), { onError });
-    const runner = new ControllerRunner({ name: this.name, reconcile: (key) => this.reconcile(key), metrics, logger });
-    runner.watch(cells, (event) => metaOf(event.object).name);
-    runner.watch(agents, (event) => this.cellOfAgentKey(event.key));
-    try {
-      await Promise.all([cells.start(), agents.start()]);
-      this.cells = cells;
-      this.agents = agents;
-      await runner.run(signal);
-    } finally {
+  setup(term: ControllerTerm): void {
+    const cells = term.informers.informer('cell');
+    const agents = term.informers.keyInformer(this.deps.keys.agents());
+    term.watch(cells, (event) => metaOf(event.object).name);
+    term.watch(agents, (event) => this.cellOfAgentKey(event.key));
+    // A warm cache sends no 'added' events at a new term: look at every cell once.
+    term.resync(() => cells.list().map((cell) => metaOf(cell).name), RESYNC_MS);
+    this.cells = cells;
+    this.agents = agents;
+    term.onStop(() => {
       this.cells = undefined;
       this.agents = undefined;
-      await Promise.all([cells.stop(), agents.stop()]);
-    }
+    });
   }
 
-  async reconcile(cellName: string): Promise<void> {
+  async reconcile(cellName: string, ctx: ReconcileContext): Promise<void> {
     const cell = this.cells?.get(cellName);
     if (!cell) return;
     const agent = this.agents?.get(this.deps.keys.agent(cellName));
@@ -74,7 +72,7 @@ export class CellLivenessController implements Controller {
           const status = cellLivenessStatus(current.status, agentId, now());
           return status ? { ...current, status } : undefined;
         },
-        { fence: this.deps.fence() },
+        { fence: this.deps.fence(), onWritten: ctx.wrote },
       );
     } catch (err) {
       if (isNotFound(err)) return;

@@ -1,6 +1,6 @@
 import { createLogger } from '@helios/config';
-import { ControllerMetrics, type Clock, type Controller } from '@helios/controller-runtime';
-import { Keys, LeaderElection, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
+import { ControllerMetrics, Manager, type Clock, type Controller, type ManagedController } from '@helios/controller-runtime';
+import { Keys, LeaderElection, LeasePool, ResourceStore, SharedInformers, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import type { ControllerDeps } from '../../controller-deps';
@@ -11,8 +11,10 @@ export interface ControllerWorld {
   keys: Keys;
   store: ResourceStore;
   deps: ControllerDeps;
-  /** Starts a controller until close(). */
-  run(controller: Controller): void;
+  /** The world's shared informers, which managed controllers run on. */
+  informers: SharedInformers;
+  /** Starts a controller until close(); a managed one on its own manager over the shared informers. */
+  run(controller: Controller | ManagedController): void;
   close(): Promise<void>;
 }
 
@@ -26,19 +28,24 @@ export async function controllerWorld(endpoint: string, clock?: Clock): Promise<
   await election.campaign();
   const logger = createLogger('controller-test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const deps: ControllerDeps = { client, keys, store, fence: () => election.fence(), metrics: new ControllerMetrics(new Registry()), logger, clock };
+  const informers = new SharedInformers(client, keys);
+  const manager = new Manager({ informers, clock, metrics: deps.metrics, logger });
   const running: { abort: AbortController; done: Promise<void> }[] = [];
   return {
     client,
     keys,
     store,
     deps,
+    informers,
     run(controller) {
       const abort = new AbortController();
-      running.push({ abort, done: controller.start(abort.signal) });
+      const done = 'setup' in controller ? manager.run([controller], abort.signal) : controller.start(abort.signal);
+      running.push({ abort, done });
     },
     async close() {
       for (const r of running) r.abort.abort();
       await Promise.allSettled(running.map((r) => r.done));
+      await informers.stop();
       await election.resign().catch(() => undefined);
       leases.close();
       client.close();
