@@ -23,6 +23,11 @@ export interface ControllerTerm {
   resync(keys: () => Iterable<string>, everyMs: number): void;
   /** Runs when the term ends (after the last reconcile): drop per-term memory here. */
   onStop(fn: () => void): void;
+  /**
+   * The term's one value under `key`, made by the first controller that asks: memory that two
+   * controllers of a component share for one term (and a new term starts without).
+   */
+  shared<T>(key: string, create: () => T): T;
 }
 
 /**
@@ -73,6 +78,7 @@ export class Manager {
   async run(controllers: readonly ManagedController[], signal: AbortSignal): Promise<void> {
     const { informers, metrics, logger } = this.options;
     const stops: (() => void)[] = [];
+    const shared = new Map<string, unknown>();
     let running = false;
     const runners = controllers.map((controller) => {
       const runner = new ControllerRunner({
@@ -93,6 +99,10 @@ export class Manager {
         enqueue: (key) => runner.enqueue(key),
         resync: (keys, everyMs) => runner.resync(keys, everyMs),
         onStop: (fn) => stops.push(fn),
+        shared: <T>(key: string, create: () => T): T => {
+          if (!shared.has(key)) shared.set(key, create());
+          return shared.get(key) as T;
+        },
       });
       return runner;
     });

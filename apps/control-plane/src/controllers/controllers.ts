@@ -3,10 +3,10 @@ import { CapacityController } from './capacity/capacity-controller';
 import { CellLivenessController } from './cell-liveness/cell-liveness-controller';
 import type { ControllerDeps } from './controller-deps';
 import { DeploymentController } from './deployment/deployment-controller';
-import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller';
+import { nodeLifecycleControllers } from './node-lifecycle/node-lifecycle-controller';
 import { PlacementController } from './placement/placement-controller';
 
 /** Every controller the control plane runs on its leader, in one list (STYLE.md rule 4). */
 export function controlPlaneControllers(deps: ControllerDeps): (Controller | ManagedController)[] {
-  return [new CellLivenessController(deps), new PlacementController(deps), new CapacityController(deps), new NodeLifecycleController(deps), new DeploymentController(deps)];
+  return [new CellLivenessController(deps), new PlacementController(deps), new CapacityController(deps), ...nodeLifecycleControllers(deps), new DeploymentController(deps)];
 }

@@ -1,8 +1,8 @@
 import { NodePoolStatus, Replica, Tier, type NodePool } from '@helios/api';
 import { planCapacity, scaleDownBlockedUntil, type PoolPlan } from '@helios/capacity';
-import { ControllerRunner, systemClock, type Clock, type Controller, type ReconcileResult } from '@helios/controller-runtime';
+import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsNode, CAPACITY_UNAVAILABLE, poolKey, replicaId, strandedReplicas } from '@helios/scheduling';
-import { Informer, isConflict, isNotFound } from '@helios/store';
+import { BY_CELL, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { demandingReplicas, isRetired } from '../placement/replica-demand';
 import { defaultCapacitySettings, plannerOptions, type CapacitySettings } from './capacity-settings';
@@ -23,7 +23,7 @@ import { defaultCapacitySettings, plannerOptions, type CapacitySettings } from '
  * Keyed by cell. Writes are fenced by leadership; pool status goes through read-modify-write, so
  * the cell agent's status writes and ours never overwrite each other.
  */
-export class CapacityController implements Controller {
+export class CapacityController implements ManagedController {
   readonly name = 'capacity';
   private pools: Informer<'nodePool'> | undefined;
   private nodes: Informer<'node'> | undefined;
@@ -41,53 +41,55 @@ export class CapacityController implements Controller {
     this.settings = { ...defaultCapacitySettings(), ...deps.capacity, ...settings };
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    const { client, keys, logger, metrics } = this.deps;
-    const onError = (err: Error) => logger.warn({ err, controller: this.name }, 'informer recovered from an error');
-    const pools = new Informer(client, keys, 'nodePool', { onError });
-    const nodes = new Informer(client, keys, 'node', { onError });
-    const replicas = new Informer(client, keys, 'replica', { onError });
-    const deployments = new Informer(client, keys, 'deployment', { onError });
-    const cells = new Informer(client, keys, 'cell', { onError });
-    const runner = new ControllerRunner({ name: this.name, reconcile: (key) => this.reconcile(key), metrics, logger, clock: this.deps.clock });
-    runner.watch(pools, (e) => e.object.spec?.cell);
-    runner.watch(nodes, (e) => e.object.spec?.cell);
-    runner.watch(replicas, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell));
+  setup(term: ControllerTerm): void {
+    const { informers } = term;
+    const pools = informers.informer('nodePool');
+    const nodes = informers.informer('node');
+    const replicas = informers.informer('replica');
+    const deployments = informers.informer('deployment');
+    const cells = informers.informer('cell');
+    term.watch(pools, (e) => e.object.spec?.cell);
+    term.watch(nodes, (e) => e.object.spec?.cell);
+    term.watch(replicas, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell));
     // A tier policy changes what every cell's waiting replicas may use.
-    runner.watch(deployments, () => this.cells());
+    term.watch(deployments, () => this.cells());
     // A cell whose agent is lost strands the replicas waiting there.
-    runner.watch(cells, (e) => e.object.metadata?.name);
-    try {
-      await Promise.all([pools.start(), nodes.start(), replicas.start(), deployments.start(), cells.start()]);
-      this.pools = pools;
-      this.nodes = nodes;
-      this.replicas = replicas;
-      this.deployments = deployments;
-      this.cellInformer = cells;
-      for (const cell of this.cells()) runner.enqueue(cell);
-      await runner.run(signal);
-    } finally {
-      await Promise.all([pools.stop(), nodes.stop(), replicas.stop(), deployments.stop(), cells.stop()]);
-    }
+    term.watch(cells, (e) => e.object.metadata?.name);
+    // Each reconcile asks for its own next look (cooldowns, backoffs, the resync period); this
+    // first pass starts that at a new term.
+    term.resync(() => this.cells(), this.settings.resyncSeconds * 1000);
+    this.pools = pools;
+    this.nodes = nodes;
+    this.replicas = replicas;
+    this.deployments = deployments;
+    this.cellInformer = cells;
+    term.onStop(() => {
+      this.pools = undefined;
+      this.nodes = undefined;
+      this.replicas = undefined;
+      this.deployments = undefined;
+      this.cellInformer = undefined;
+    });
   }
 
-  async reconcile(cell: string): Promise<ReconcileResult | void> {
+  async reconcile(cell: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     if (!this.pools || !this.nodes || !this.replicas || !this.deployments || !this.cellInformer) return;
     const now = new Date(this.clock.now());
-    const inCell = this.replicas.list().filter((r) => r.spec?.cell === cell);
+    const opts: WriteOptions = { fence: this.deps.fence(), onWritten: ctx.wrote };
+    const inCell = this.replicas.byIndex(BY_CELL, cell);
     const { stranded, recheckAt } = strandedReplicas(cell, this.cellInformer.get(cell), inCell, now, this.settings.cellUnreachableGraceSeconds);
     if (stranded) {
-      await this.handBack({ cell, replicas: stranded.replicas.map(replicaId), reason: stranded.reason, message: stranded.message });
+      await this.handBack({ cell, replicas: stranded.replicas.map(replicaId), reason: stranded.reason, message: stranded.message }, inCell, opts);
       // The hand-back's events bring the cell back with what is left.
       return;
     }
-    const pools = this.pools.list().filter((p) => p.spec?.cell === cell);
+    const pools = this.pools.byIndex(BY_CELL, cell);
     const replicas = demandingReplicas(inCell);
     if (pools.length === 0 && !replicas.some(awaitsNode)) return;
     const plan = planCapacity(
       {
         pools,
-        nodes: this.nodes.list().filter((n) => n.spec?.cell === cell),
+        nodes: this.nodes.byIndex(BY_CELL, cell),
         replicas,
         deployments: this.deployments.list(),
         lastScaleUpAt: Object.fromEntries(pools.map((p) => [poolKey(cell, p.metadata?.name ?? ''), p.status?.lastScaleUpTime])),
@@ -95,14 +97,14 @@ export class CapacityController implements Controller {
       },
       now,
     );
-    for (const decision of plan.pools) await this.apply(decision, now);
-    for (const unmet of plan.unmet) await this.handBack(unmet);
+    for (const decision of plan.pools) await this.apply(decision, now, opts);
+    for (const unmet of plan.unmet) await this.handBack(unmet, inCell, opts);
     const next = this.nextLook(pools, plan.pools, now);
     return { requeueAfter: recheckAt ? Math.min(next, recheckAt.getTime() - now.getTime() + 10) : next };
   }
 
   /** Writes one pool's desired count, stamping lastScaleUpTime when it rises. */
-  private async apply(decision: PoolPlan, now: Date): Promise<void> {
+  private async apply(decision: PoolPlan, now: Date, opts: WriteOptions): Promise<void> {
     const cached = this.pools?.get(decision.pool, decision.cell);
     if (!cached || cached.status?.desired === decision.desired) return;
     try {
@@ -117,7 +119,7 @@ export class CapacityController implements Controller {
           if (decision.desired > previous) status.lastScaleUpTime = now.toISOString();
           return { ...current, status };
         },
-        { fence: this.deps.fence() },
+        opts,
       );
     } catch (err) {
       if (isNotFound(err)) return;
@@ -130,9 +132,9 @@ export class CapacityController implements Controller {
   }
 
   /** Clears the cell (and tier) of replicas the cell cannot hold, so placement chooses again. */
-  private async handBack(unmet: { cell: string; replicas: readonly string[]; reason: string; message: string }): Promise<void> {
+  private async handBack(unmet: { cell: string; replicas: readonly string[]; reason: string; message: string }, inCell: readonly Replica[], opts: WriteOptions): Promise<void> {
     const wanted = new Set(unmet.replicas);
-    const replicas = (this.replicas?.list() ?? []).filter((r) => wanted.has(replicaId(r)) && awaitsNode(r) && !isRetired(r) && r.spec?.cell === unmet.cell);
+    const replicas = inCell.filter((r) => wanted.has(replicaId(r)) && awaitsNode(r) && !isRetired(r) && r.spec?.cell === unmet.cell);
     for (const replica of replicas) {
       const next = Replica.fromPartial({
         ...replica,
@@ -140,7 +142,7 @@ export class CapacityController implements Controller {
         status: { ...replica.status, reason: unmet.reason, message: `${unmet.message}; placing it again` },
       });
       try {
-        await this.deps.store.update('replica', next, { fence: this.deps.fence() });
+        await this.deps.store.update('replica', next, opts);
       } catch (err) {
         if (isConflict(err) || isNotFound(err)) continue;
         throw new Error(`handing replica ${replicaId(replica)} back to placement from cell ${unmet.cell}`, { cause: err });
@@ -175,8 +177,8 @@ export class CapacityController implements Controller {
   /** Every cell with pools or placed replicas. */
   private cells(): Set<string> {
     const cells = new Set<string>();
-    for (const pool of this.pools?.list() ?? []) if (pool.spec?.cell) cells.add(pool.spec.cell);
-    for (const replica of this.replicas?.list() ?? []) if (replica.spec?.cell) cells.add(replica.spec.cell);
+    for (const cell of this.pools?.indexValues(BY_CELL) ?? []) cells.add(cell);
+    for (const cell of this.replicas?.indexValues(BY_CELL) ?? []) cells.add(cell);
     return cells;
   }
 }

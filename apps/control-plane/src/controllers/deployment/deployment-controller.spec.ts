@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Deployment, ReplicaPhase, ReplicaTemplate, RolloutAction, metaOf, type DeploymentSpec, type Replica } from '@helios/api';
 import { createLogger } from '@helios/config';
-import { ControllerMetrics, ManualClock, type Clock } from '@helios/controller-runtime';
+import { ControllerMetrics, Manager, ManualClock, type Clock } from '@helios/controller-runtime';
 import { waitFor } from '@helios/launcher';
 import { COMPLETE, DEPLOYMENT_LABEL, DEPLOYMENT_UID_ANNOTATION, ROLLED_BACK, TEMPLATE_HASH_LABEL, findCondition, isRetiring, templateHash } from '@helios/rollout';
-import { connectEtcd, Informer, Keys, LeaderElection, ResourceStore, type Etcd3 } from '@helios/store';
+import { connectEtcd, Informer, Keys, LeaderElection, ResourceStore, SharedInformers, type Etcd3 } from '@helios/store';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyRolloutAction } from '../../operator/rollout-action';
@@ -44,11 +44,13 @@ async function world(options: { clock?: Clock } = {}) {
     { client, keys, store, fence: () => election.fence(), metrics: new ControllerMetrics(registry), logger: createLogger('test', 'silent'), clock },
     {},
   );
+  const informers = new SharedInformers(client, keys);
   const abort = new AbortController();
-  const running = controller.start(abort.signal);
+  const running = new Manager({ informers, clock }).run([controller], abort.signal);
   cleanups.push(async () => {
     abort.abort();
     await running;
+    await informers.stop();
   });
   const now = () => new Date(clock?.now() ?? Date.now()).toISOString();
 

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Deployment, ReplicaPhase, metaOf, type DeploymentStatus, type Replica } from '@helios/api';
-import { ControllerRunner, systemClock, type Clock, type Controller, type ReconcileResult } from '@helios/controller-runtime';
+import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { canonicalJson, isLost, isRetiring, planRollout, resolveRevision, splitOrphans, type RolloutPlan } from '@helios/rollout';
-import { Informer, isAlreadyExists, isConflict, isNotFound } from '@helios/store';
+import { BY_DEPLOYMENT, isAlreadyExists, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { DeploymentMetrics } from './deployment-metrics';
 import { newReplica } from './new-replica';
 import { replicaName } from './replica-name';
-import { WriteGuard } from './write-guard';
 
 /** Options of the deployment controller, for tests. */
 export interface DeploymentControllerOptions {
@@ -17,8 +16,8 @@ export interface DeploymentControllerOptions {
   workers?: number;
 }
 
-// Retried when the caches lag our own writes, in case no further event comes to wake the key.
-const UNSYNCED_RETRY_MS = 1_000;
+// Every deployment is looked at this often even when nothing changes, as a guard against a missed event.
+const RESYNC_MS = 5 * 60_000;
 
 /**
  * Keeps spec.replicas Replicas of every Deployment and rolls them to a new template without
@@ -31,85 +30,65 @@ const UNSYNCED_RETRY_MS = 1_000;
  *    back to the stable revision's, generation + 1, condition RolledBack, metric); otherwise it
  *    deletes lost replicas, retires (bound) or deletes (unbound) the chosen ones, creates new
  *    Pending ones, relabels renumbered ones, and writes the status.
- * Retiring a bound replica sets metadata.deletionTime and phase Terminating in one
+ * A reconcile's writes are followed (read-your-writes): the deployment is not decided on again
+ * until the caches show them, so a reconcile woken by the first of three creations does not see
+ * one where there are three. Retiring a bound replica sets metadata.deletionTime and phase Terminating in one
  * compare-and-swap write, which takes it out of the endpoint set at once; its node agent
  * drains it, stops it and deletes it. Only replicas no agent holds (unbound, or on a lost node)
  * are deleted here. Every write is fenced by leadership; a compare-and-swap lost to another
  * writer is left to the watch event it caused, which brings the deployment back.
  */
-export class DeploymentController implements Controller {
+export class DeploymentController implements ManagedController {
   readonly name = 'deployment';
+  readonly workers: number;
   private readonly clock: Clock;
   private readonly metrics: DeploymentMetrics;
   private readonly random: () => number;
   private deployments: Informer<'deployment'> | undefined;
   private replicas: Informer<'replica'> | undefined;
-  private guard = new WriteGuard();
 
   constructor(
     private readonly deps: ControllerDeps,
-    private readonly options: DeploymentControllerOptions = {},
+    options: DeploymentControllerOptions = {},
   ) {
     this.clock = deps.clock ?? systemClock;
     this.metrics = new DeploymentMetrics(deps.metrics.registry);
     this.random = options.random ?? Math.random;
+    this.workers = options.workers ?? 4;
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    const { client, keys, logger, metrics } = this.deps;
-    const onError = (err: Error) => logger.warn({ err, controller: this.name }, 'informer recovered from an error');
-    const deployments = new Informer(client, keys, 'deployment', { onError });
-    const replicas = new Informer(client, keys, 'replica', { onError });
-    const runner = new ControllerRunner({
-      name: this.name,
-      reconcile: (key) => this.reconcile(key),
-      workers: this.options.workers ?? 4,
-      clock: this.clock,
-      metrics,
-      logger,
+  setup(term: ControllerTerm): void {
+    const { keys } = this.deps;
+    const deployments = term.informers.informer('deployment');
+    const replicas = term.informers.informer('replica');
+    term.watch(deployments, (event) => metaOf(event.object).name);
+    term.watch(replicas, (event) => event.object.spec?.deployment || keys.parse('replica', event.key)?.parent);
+    // Each deployment, and each deployment left with only orphans, gets a first reconcile.
+    term.resync(() => new Set([...deployments.list().map((d) => metaOf(d).name), ...replicas.indexValues(BY_DEPLOYMENT)]), RESYNC_MS);
+    this.deployments = deployments;
+    this.replicas = replicas;
+    term.onStop(() => {
+      this.deployments = undefined;
+      this.replicas = undefined;
     });
-    // Subscribed before start(): every listed object arrives as 'added', so each deployment
-    // (and each deployment left with only orphans) gets a first reconcile.
-    runner.watch(deployments, (event) => metaOf(event.object).name);
-    runner.watch(replicas, (event) => event.object.spec?.deployment || keys.parse('replica', event.key)?.parent);
-    this.guard = new WriteGuard();
-    try {
-      await Promise.all([deployments.start(), replicas.start()]);
-      this.deployments = deployments;
-      this.replicas = replicas;
-      await runner.run(signal);
-    } finally {
-      await Promise.all([deployments.stop(), replicas.stop()]);
-    }
   }
 
-  async reconcile(name: string): Promise<ReconcileResult | void> {
+  async reconcile(name: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const deployments = this.deployments;
     const replicaCache = this.replicas;
     if (!deployments || !replicaCache) return;
     const now = this.clock.now();
-    const synced = this.guard.synced(
-      name,
-      { deploymentRevision: deployments.revision, replicaRevision: replicaCache.revision, holds: (replica) => replicaCache.get(replica, name) !== undefined },
-      now,
-    );
-    if (!synced) return { requeueAfter: UNSYNCED_RETRY_MS };
+    const writes: WriteOptions = { fence: this.deps.fence(), onWritten: ctx.wrote };
 
     const deployment = deployments.get(name);
     const fleet = replicaCache.list();
-    const { owned, orphans } = splitOrphans(
-      deployment,
-      fleet.filter((r) => r.spec?.deployment === name),
-    );
-    await this.collect(name, orphans, now);
-    if (!deployment) {
-      if (owned.length === 0 && orphans.length === 0) this.guard.forget(name);
-      return;
-    }
+    const { owned, orphans } = splitOrphans(deployment, replicaCache.byIndex(BY_DEPLOYMENT, name));
+    await this.collect(name, orphans, now, writes);
+    if (!deployment) return;
 
     const revised = resolveRevision(deployment, new Date(now).toISOString());
     if (revised) {
-      await this.writeStatus(deployment, revised, now);
+      await this.writeStatus(deployment, revised, writes);
       if (revised.revision !== deployment.status?.revision) {
         this.deps.logger.info({ controller: this.name, deployment: name, revision: revised.revision }, 'new revision of the deployment');
       }
@@ -117,9 +96,9 @@ export class DeploymentController implements Controller {
     }
 
     const plan = planRollout({ deployment, replicas: owned, fleet, now });
-    if (plan.rollback) return this.rollBack(deployment, plan, now);
-    await this.apply(deployment, plan, now);
-    if (!sameStatus(deployment.status, plan.status)) await this.writeStatus(deployment, plan.status, now);
+    if (plan.rollback) return this.rollBack(deployment, plan, writes);
+    await this.apply(deployment, plan, now, writes);
+    if (!sameStatus(deployment.status, plan.status)) await this.writeStatus(deployment, plan.status, writes);
     return plan.requeueAfterMs !== undefined ? { requeueAfter: plan.requeueAfterMs } : undefined;
   }
 
@@ -129,16 +108,16 @@ export class DeploymentController implements Controller {
    * another writer (the replica changed meanwhile) cancels this step's creations, which counted
    * on its room; the change's own event brings the deployment back.
    */
-  private async apply(deployment: Deployment, plan: RolloutPlan, now: number): Promise<void> {
+  private async apply(deployment: Deployment, plan: RolloutPlan, now: number, opts: WriteOptions): Promise<void> {
     const name = metaOf(deployment).name;
     const nowIso = new Date(now).toISOString();
-    const departures = await settle([...plan.remove.map((r) => this.remove(name, r, now)), ...plan.retire.map((r) => this.retire(name, r, now))], `retiring replicas of deployment ${name}`);
+    const departures = await settle([...plan.remove.map((r) => this.remove(name, r, opts)), ...plan.retire.map((r) => this.retire(name, r, now, opts))], `retiring replicas of deployment ${name}`);
     const room = departures.every((done) => done);
-    const writes: Promise<boolean>[] = plan.relabel.map((r) => this.updateReplica(name, { ...r, spec: { ...r.spec!, revision: plan.create.revision } }, now, 'relabel'));
+    const writes: Promise<boolean>[] = plan.relabel.map((r) => this.updateReplica(name, { ...r, spec: { ...r.spec!, revision: plan.create.revision } }, opts, 'relabel'));
     const creations = room ? plan.create.count : 0;
     for (let i = 0; i < creations; i++) {
       const replica = newReplica(deployment, plan.create, { name: replicaName(name, plan.create.revision, this.random), uid: randomUUID(), now: nowIso });
-      writes.push(this.create(name, replica, now));
+      writes.push(this.create(name, replica, opts));
     }
     await settle(writes, `creating replicas of deployment ${name}`);
     if (creations > 0 || plan.retire.length > 0 || plan.remove.length > 0) {
@@ -159,17 +138,17 @@ export class DeploymentController implements Controller {
   }
 
   /** Retires orphans: bound ones by deletionTime (their agents finish them), the rest by deletion. */
-  private async collect(name: string, orphans: readonly Replica[], now: number): Promise<void> {
+  private async collect(name: string, orphans: readonly Replica[], now: number, opts: WriteOptions): Promise<void> {
     const writes = orphans.flatMap((r) => {
-      if (isLost(r)) return [this.remove(name, r, now)];
+      if (isLost(r)) return [this.remove(name, r, opts)];
       if (isRetiring(r)) return [];
-      return [r.spec?.node ? this.retire(name, r, now) : this.remove(name, r, now)];
+      return [r.spec?.node ? this.retire(name, r, now, opts) : this.remove(name, r, opts)];
     });
     await settle(writes, `collecting the orphaned replicas of deployment ${name}`);
   }
 
   /** Puts the stable revision's template back, with the status that says why; counts it. */
-  private async rollBack(deployment: Deployment, plan: RolloutPlan, now: number): Promise<void> {
+  private async rollBack(deployment: Deployment, plan: RolloutPlan, opts: WriteOptions): Promise<void> {
     const rollback = plan.rollback!;
     const name = metaOf(deployment).name;
     const meta = metaOf(deployment);
@@ -180,8 +159,7 @@ export class DeploymentController implements Controller {
       status: plan.status,
     });
     try {
-      const written = await this.deps.store.update('deployment', next, { fence: this.deps.fence() });
-      this.guard.wroteDeployment(name, metaOf(written).resourceVersion, now);
+      await this.deps.store.update('deployment', next, opts);
     } catch (err) {
       if (isConflict(err) || isNotFound(err)) return;
       throw new Error(`rolling deployment ${name} back to revision ${rollback.toRevision}`, { cause: err });
@@ -190,11 +168,10 @@ export class DeploymentController implements Controller {
     this.deps.logger.warn({ controller: this.name, deployment: name, from: rollback.fromRevision, to: rollback.toRevision, reason: rollback.reason }, rollback.message);
   }
 
-  private async writeStatus(deployment: Deployment, status: DeploymentStatus, now: number): Promise<void> {
+  private async writeStatus(deployment: Deployment, status: DeploymentStatus, opts: WriteOptions): Promise<void> {
     const name = metaOf(deployment).name;
     try {
-      const written = await this.deps.store.update('deployment', { ...deployment, status }, { fence: this.deps.fence() });
-      this.guard.wroteDeployment(name, metaOf(written).resourceVersion, now);
+      await this.deps.store.update('deployment', { ...deployment, status }, opts);
     } catch (err) {
       // Someone changed the deployment since the cache saw it: its event brings us back.
       if (isConflict(err) || isNotFound(err)) return;
@@ -202,10 +179,9 @@ export class DeploymentController implements Controller {
     }
   }
 
-  private async create(deployment: string, replica: Replica, now: number): Promise<boolean> {
+  private async create(deployment: string, replica: Replica, opts: WriteOptions): Promise<boolean> {
     try {
-      const written = await this.deps.store.create('replica', replica, { fence: this.deps.fence() });
-      this.guard.wroteReplica(deployment, metaOf(written).resourceVersion, now);
+      await this.deps.store.create('replica', replica, opts);
       this.metrics.replicaWrites.inc({ deployment, action: 'create' });
       return true;
     } catch (err) {
@@ -216,19 +192,18 @@ export class DeploymentController implements Controller {
   }
 
   /** Sets deletionTime and Terminating in one compare-and-swap: out of the endpoint set at once. */
-  private retire(deployment: string, replica: Replica, now: number): Promise<boolean> {
+  private retire(deployment: string, replica: Replica, now: number, opts: WriteOptions): Promise<boolean> {
     const retiring: Replica = {
       ...replica,
       metadata: { ...metaOf(replica), deletionTime: new Date(now).toISOString() },
       status: { ...(replica.status ?? { endpoint: '', restarts: 0, reason: '', message: '', readyTime: undefined, conditions: [] }), phase: ReplicaPhase.REPLICA_PHASE_TERMINATING },
     };
-    return this.updateReplica(deployment, retiring, now, 'retire');
+    return this.updateReplica(deployment, retiring, opts, 'retire');
   }
 
-  private async updateReplica(deployment: string, replica: Replica, now: number, action: 'retire' | 'relabel'): Promise<boolean> {
+  private async updateReplica(deployment: string, replica: Replica, opts: WriteOptions, action: 'retire' | 'relabel'): Promise<boolean> {
     try {
-      const written = await this.deps.store.update('replica', replica, { fence: this.deps.fence() });
-      this.guard.wroteReplica(deployment, metaOf(written).resourceVersion, now);
+      await this.deps.store.update('replica', replica, opts);
       this.metrics.replicaWrites.inc({ deployment, action });
       return true;
     } catch (err) {
@@ -240,11 +215,10 @@ export class DeploymentController implements Controller {
   }
 
   /** Deletes a replica no node agent will finish, at the version we decided on (CAS). */
-  private async remove(deployment: string, replica: Replica, now: number): Promise<boolean> {
+  private async remove(deployment: string, replica: Replica, opts: WriteOptions): Promise<boolean> {
     const name = metaOf(replica).name;
     try {
-      await this.deps.store.delete('replica', name, deployment, { fence: this.deps.fence(), resourceVersion: metaOf(replica).resourceVersion });
-      this.guard.deletedReplica(deployment, name, now);
+      await this.deps.store.delete('replica', name, deployment, { ...opts, resourceVersion: metaOf(replica).resourceVersion });
       this.metrics.replicaWrites.inc({ deployment, action: 'delete' });
       return true;
     } catch (err) {

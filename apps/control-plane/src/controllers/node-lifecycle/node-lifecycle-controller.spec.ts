@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Cell, CellPhase, Node, NodePhase, Replica, ReplicaPhase } from '@helios/api';
 import { createLogger } from '@helios/config';
-import { ControllerMetrics, ManualClock, type Clock } from '@helios/controller-runtime';
+import { ControllerMetrics, Manager, ManualClock, type Clock } from '@helios/controller-runtime';
 import { waitFor } from '@helios/launcher';
-import { connectEtcd, Keys, LeaderElection, LeasePool, ResourceStore, type Etcd3, type Lease } from '@helios/store';
+import { connectEtcd, Keys, LeaderElection, LeasePool, ResourceStore, SharedInformers, type Etcd3, type Lease } from '@helios/store';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { HEARTBEAT_CONDITION } from './node-heartbeat-status';
-import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle-controller';
+import { nodeLifecycleControllers, type NodeLifecycleOptions } from './node-lifecycle-controller';
 
 const endpoint = inject('etcdEndpoint');
 let client: Etcd3;
@@ -64,19 +64,21 @@ async function world() {
    */
   const start = async (options: NodeLifecycleOptions & { clock?: Clock } = {}) => {
     const registry = new Registry();
-    const controller = new NodeLifecycleController(
+    const controllers = nodeLifecycleControllers(
       { client, keys, store, fence: () => election.fence(), metrics: new ControllerMetrics(registry), logger: createLogger('test', 'silent'), clock: options.clock },
       options,
     );
+    const informers = new SharedInformers(client, keys);
     const abort = new AbortController();
-    const running = controller.start(abort.signal);
+    const running = new Manager({ informers, clock: options.clock, metrics: new ControllerMetrics(registry) }).run(controllers, abort.signal);
     const stop = async () => {
       abort.abort();
       await running;
+      await informers.stop();
     };
     cleanups.push(stop);
     await waitFor('the controller to start', async () => (await registry.getSingleMetric('helios_nodes')!.get()).values.length > 0);
-    return { controller, registry, stop };
+    return { controllers, registry, stop };
   };
   return { keys, store, register, kill, bindReplica, node, replica, start, heartbeats };
 }
@@ -125,7 +127,8 @@ describe('NodeLifecycleController', () => {
     });
     expect(back.status!.reason).toBe('');
     expect(back.status!.conditions.find((c) => c.type === HEARTBEAT_CONDITION)?.status).toBe('True');
-    expect(await metricValue(registry, 'helios_nodes', { cell: 'c1', phase: 'Ready' })).toBe(2);
+    // The gauge reads the cache, which sees the write a moment after etcd has it.
+    await waitFor('the node gauge to count both Ready', async () => (await metricValue(registry, 'helios_nodes', { cell: 'c1', phase: 'Ready' })) === 2);
   });
 
   it('notices a lease that expires on its own, and records the detection time', async () => {

@@ -1,18 +1,17 @@
 import { metaOf, NodePhase, ReplicaPhase, type Node } from '@helios/api';
-import { ControllerRunner, systemClock, type Clock, type Controller, type ReconcileResult } from '@helios/controller-runtime';
-import { planCellEvictions, resolveStormSettings, type CellEvictionPlan, type EvictionBucket, type ResolvedStormSettings, type SilentNode, type StormSettings } from '@helios/failure-policy';
-import { Informer, KeyInformer, isNotFound } from '@helios/store';
+import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
+import { planCellEvictions, resolveStormSettings, type CellEvictionPlan, type ResolvedStormSettings, type SilentNode, type StormSettings } from '@helios/failure-policy';
+import { BY_CELL, BY_NODE, isNotFound, type Informer, type KeyInformer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { cellDegradedStatus } from './cell-degraded-status';
 import { stormSettings } from './failure-settings';
 import { forEachLimited } from './for-each-limited';
-import { LeaseTtlLookup } from './lease-ttl-lookup';
+import { LifecycleMemory } from './lifecycle-memory';
 import { heartbeatLostAt, heartbeatLostStatus, heartbeatRestoredStatus, holdsHeartbeat, isHeartbeatLost } from './node-heartbeat-status';
 import { NodeLifecycleMetrics, type NodeLifecycleGaugeSource } from './node-lifecycle-metrics';
 import { awaitsEviction, nodeLostReplicaStatus } from './node-lost-replica';
-import { ReplacementTracker } from './replacement-tracker';
 
-/** Knobs of the node lifecycle controller; every one is optional. */
+/** Knobs of the node lifecycle controllers; every one is optional. */
 export interface NodeLifecycleOptions {
   /** The failure-storm limiter's settings (tests); default those of deps.failure, then the limiter's (50 % of a cell within 10 s -> Degraded). */
   storm?: StormSettings;
@@ -31,66 +30,40 @@ export interface NodeLifecycleOptions {
   clock?: Clock;
 }
 
-/** What the controller remembers of a node whose heartbeat is gone. */
-interface Silence {
-  /** When the heartbeat went (ms): when its delete was seen, or when it was first missed. */
-  since: number;
-  /** True when a delete of the key was seen; false when only its absence was. */
-  seen: boolean;
-  /** Lease the deleted key was bound to; '' when no delete was seen. */
-  lease: string;
-  ttlSeconds: number;
-  /** True once NotReady was written (or found written) for this silence. */
-  recorded: boolean;
-}
-
-/**
- * One leadership term: informer caches, indexes and memory. A new term starts from scratch,
- * so a new leader never trusts what an old one believed.
- */
+/** One leadership term's caches and memory, shared by the two controllers below. */
 interface Term {
   nodes: Informer<'node'>;
   heartbeats: KeyInformer;
   replicas: Informer<'replica'>;
   cells: Informer<'cell'>;
-  silences: Map<string, Silence>;
-  absentSince: Map<string, number>;
-  buckets: Map<string, EvictionBucket>;
-  plans: Map<string, CellEvictionPlan>;
-  nodesByCell: Map<string, Set<string>>;
-  /** `<cell>/<node>` -> replica key -> { name, deployment } of replicas bound there. */
-  replicasByNode: Map<string, Map<string, { name: string; deployment: string }>>;
-  leaseTtls: LeaseTtlLookup;
-  replacements: ReplacementTracker;
+  memory: LifecycleMemory;
 }
 
+const MEMORY_KEY = 'node-lifecycle';
+// Every node and cell is looked at this often even when nothing changes, as a guard against a missed event.
+const RESYNC_MS = 60_000;
+
 /**
- * Turns lost heartbeats into NotReady nodes and Failed replicas, and back (DESIGN.md section 5,
- * failure detection). A node agent holds an etcd lease with its heartbeat key on it; when etcd
- * expires the lease the key is deleted and the watch delivers the delete:
- * - a seen delete turns the Node NotReady at once (reason HeartbeatLost, condition
- *   Heartbeat=False); a heartbeat key that is merely absent (a new leader's first list, a node
- *   that is still registering) does so only after `absentGraceMs`. Nothing here ever acts on the
- *   control plane's own loss of etcd: informers resume from their last revision and report only
- *   deletes that etcd made;
- * - the replicas bound to a lost node turn Failed (reason NodeLost) so the deployment controller
- *   replaces them, at the pace the failure-storm limiter allows: when a large share of a cell
- *   goes silent at once the cell is marked Degraded and evictions in it are rate-limited;
- * - a heartbeat that comes back turns the node Ready again.
- * Every write is fenced by leadership. Queue keys are `node/<cell>/<name>` and `cell/<cell>`.
+ * The two node lifecycle controllers, sharing one memory per term: `node-lifecycle` (keyed
+ * `<cell>/<node>`) turns lost heartbeats into NotReady nodes and back; `cell-eviction` (keyed
+ * `<cell>`) fails the replicas of lost nodes at the pace the failure-storm limiter allows.
  */
-export class NodeLifecycleController implements Controller {
-  readonly name = 'node-lifecycle';
-  private readonly storm: ResolvedStormSettings;
-  private readonly clock: Clock;
-  private readonly metrics: NodeLifecycleMetrics;
-  private readonly graceMs: number;
-  private term: Term | undefined;
-  private runner: ControllerRunner | undefined;
+export function nodeLifecycleControllers(deps: ControllerDeps, options: NodeLifecycleOptions = {}): [NodeLifecycleController, CellEvictionController] {
+  const shared = new NodeLifecycleShared(deps, options);
+  return [new NodeLifecycleController(shared), new CellEvictionController(shared)];
+}
+
+/** What both controllers are built from: settings, metrics, and the term's caches and memory. */
+class NodeLifecycleShared {
+  readonly storm: ResolvedStormSettings;
+  readonly clock: Clock;
+  readonly metrics: NodeLifecycleMetrics;
+  readonly graceMs: number;
+  term: Term | undefined;
 
   constructor(
-    private readonly deps: ControllerDeps,
-    private readonly options: NodeLifecycleOptions = {},
+    readonly deps: ControllerDeps,
+    readonly options: NodeLifecycleOptions,
   ) {
     this.storm = resolveStormSettings({ ...stormSettings(deps.failure), ...options.storm });
     this.clock = options.clock ?? deps.clock ?? systemClock;
@@ -98,183 +71,159 @@ export class NodeLifecycleController implements Controller {
     this.metrics = new NodeLifecycleMetrics(deps.metrics.registry);
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    const { client, keys, logger, metrics } = this.deps;
-    const onError = (err: Error) => logger.warn({ err, controller: this.name }, 'informer recovered from an error');
-    const term: Term = {
-      nodes: new Informer(client, keys, 'node', { onError }),
-      heartbeats: new KeyInformer(client, keys.heartbeats(), { onError }),
-      replicas: new Informer(client, keys, 'replica', { onError }),
-      cells: new Informer(client, keys, 'cell', { onError }),
-      silences: new Map(),
-      absentSince: new Map(),
-      buckets: new Map(),
-      plans: new Map(),
-      nodesByCell: new Map(),
-      replicasByNode: new Map(),
-      leaseTtls: new LeaseTtlLookup(client, this.options.defaultLeaseTtlSeconds ?? 5),
-      replacements: new ReplacementTracker(),
+  /** The term's caches and memory, made by whichever controller is set up first. */
+  termOf(term: ControllerTerm): Term {
+    const memory = term.shared(MEMORY_KEY, () => new LifecycleMemory(this.deps.client, this.options.defaultLeaseTtlSeconds ?? 5));
+    const { informers } = term;
+    const current: Term = {
+      nodes: informers.informer('node'),
+      heartbeats: informers.keyInformer(this.deps.keys.heartbeats()),
+      replicas: informers.informer('replica'),
+      cells: informers.informer('cell'),
+      memory,
     };
-    const runner = new ControllerRunner({
-      name: this.name,
-      reconcile: (key) => this.reconcile(key),
-      workers: this.options.workers ?? 8,
-      clock: this.clock,
-      metrics,
-      logger,
+    this.term = current;
+    term.onStop(() => {
+      memory.close();
+      if (this.term?.memory === memory) this.term = undefined;
     });
-    this.subscribe(term, runner);
-    try {
-      await Promise.all([term.heartbeats.start(), term.nodes.start(), term.replicas.start(), term.cells.start()]);
-      this.term = term;
-      this.runner = runner;
-      this.metrics.follow(this.gaugeSource(term));
-      logger.info({ controller: this.name, nodes: term.nodes.list().length, heartbeats: term.heartbeats.list().length }, 'node lifecycle controller started');
-      await runner.run(signal);
-    } finally {
-      this.metrics.follow(undefined);
-      if (this.term === term) this.term = undefined;
-      if (this.runner === runner) this.runner = undefined;
-      term.leaseTtls.close();
-      await Promise.all([term.heartbeats.stop(), term.nodes.stop(), term.replicas.stop(), term.cells.stop()]);
-    }
+    return current;
+  }
+}
+
+/**
+ * Turns lost heartbeats into NotReady nodes, and back (docs/architecture.md, failure detection).
+ * A node agent holds an etcd lease with its heartbeat key on it; when etcd expires the lease the
+ * key is deleted and the watch delivers the delete:
+ * - a seen delete turns the Node NotReady at once (reason HeartbeatLost, condition
+ *   Heartbeat=False); a heartbeat key that is merely absent (a new leader's first look, a node
+ *   that is still registering) does so only after `absentGraceMs`. Nothing here ever acts on the
+ *   control plane's own loss of etcd: informers resume from their last revision and report only
+ *   deletes that etcd made;
+ * - a heartbeat that comes back turns the node Ready again.
+ * A silence that begins or ends is recorded in the term's memory, which brings its cell to the
+ * cell eviction controller. Every write is fenced by leadership. Keys are `<cell>/<node>`.
+ */
+export class NodeLifecycleController implements ManagedController {
+  readonly name = 'node-lifecycle';
+  readonly workers: number;
+
+  constructor(private readonly shared: NodeLifecycleShared) {
+    // Each reconcile is mostly one etcd round trip.
+    this.workers = shared.options.workers ?? 8;
   }
 
-  async reconcile(key: string): Promise<ReconcileResult | void> {
-    const term = this.term;
-    if (!term) return;
-    const [kind, cell, name] = key.split('/');
-    if (kind === 'node' && cell && name) return this.reconcileNode(term, cell, name);
-    if (kind === 'cell' && cell) return this.reconcileCell(term, cell);
-  }
-
-  /** Keeps the indexes and the memory of silences in step with the caches, and queues keys. */
-  private subscribe(term: Term, runner: ControllerRunner): void {
-    const { keys } = this.deps;
+  setup(controllerTerm: ControllerTerm): void {
+    const { clock, metrics } = this.shared;
+    const keys = this.shared.deps.keys;
+    const term = this.shared.termOf(controllerTerm);
+    const { memory } = term;
     const heartbeatPrefix = keys.heartbeats();
     const nodeIdOfHeartbeat = (key: string): [string, string] | undefined => {
       const [cell, node, ...rest] = key.slice(heartbeatPrefix.length).split('/');
       return cell && node && rest.length === 0 ? [cell, node] : undefined;
     };
-    // The cell is looked at again only when one of its silences begins or ends: ten thousand
-    // heartbeats appearing when a leader starts must not mean ten thousand passes over a cell.
-    term.heartbeats.on((event) => {
+    controllerTerm.watch(term.heartbeats, (event) => {
       const id = nodeIdOfHeartbeat(event.key);
-      if (!id) return;
+      if (!id) return undefined;
       const [cell, node] = id;
-      const nodeId = `${cell}/${node}`;
-      let silenceChanged: boolean;
       if (event.type === 'deleted') {
         // The first delete counts: a second one (re-registered and lost again before we got to
         // it) would only move the time forward.
-        silenceChanged = !term.silences.has(nodeId);
-        if (silenceChanged) {
-          term.silences.set(nodeId, { since: this.clock.now(), seen: true, lease: event.entry.lease, ttlSeconds: term.leaseTtls.ttlOf(cell), recorded: false });
+        if (!memory.silenceOf(cell, node)) {
+          memory.beginSilence(cell, node, { since: clock.now(), seen: true, lease: event.entry.lease, ttlSeconds: memory.leaseTtls.ttlOf(cell), recorded: false });
         }
       } else {
-        silenceChanged = term.silences.delete(nodeId);
-        term.leaseTtls.note(cell, event.entry.lease);
+        memory.endSilence(cell, node);
+        memory.leaseTtls.note(cell, event.entry.lease);
       }
-      term.absentSince.delete(nodeId);
-      runner.enqueue(`node/${cell}/${node}`);
-      if (silenceChanged) runner.enqueue(`cell/${cell}`);
+      memory.absentSince.delete(`${cell}/${node}`);
+      return `${cell}/${node}`;
     });
-
-    term.nodes.on((event) => {
+    controllerTerm.watch(term.nodes, (event) => {
       const parsed = keys.parse('node', event.key);
-      if (!parsed) return;
-      let names = term.nodesByCell.get(parsed.parent);
-      if (event.type === 'deleted') {
-        names?.delete(parsed.name);
-        if (names?.size === 0) term.nodesByCell.delete(parsed.parent);
-        return;
-      }
-      if (!names) term.nodesByCell.set(parsed.parent, (names = new Set()));
-      names.add(parsed.name);
+      return parsed && `${parsed.parent}/${parsed.name}`;
     });
-    // The cell needs a look when a node's change can move its plan: the node is silent, its
-    // Heartbeat condition flipped (it now awaits eviction, or no longer), or the cell has silent
-    // nodes whose share any change of the node count moves. Not on every status write.
-    runner.watch(term.nodes, (event) => {
-      const parsed = keys.parse('node', event.key);
-      if (!parsed) return undefined;
-      const nodeKey = `node/${parsed.parent}/${parsed.name}`;
-      const before = event.type === 'added' ? undefined : (event.previous ?? event.object).status;
-      const after = event.type === 'deleted' ? undefined : event.object.status;
-      const cellMatters = term.plans.has(parsed.parent) || term.silences.has(`${parsed.parent}/${parsed.name}`) || isHeartbeatLost(before) !== isHeartbeatLost(after);
-      return cellMatters ? [nodeKey, `cell/${parsed.parent}`] : nodeKey;
-    });
-
-    term.replicas.on((event) => {
-      const parsed = keys.parse('replica', event.key);
-      if (!parsed) return;
-      const before = event.previous?.spec ?? (event.type === 'deleted' ? event.object.spec : undefined);
-      if (before?.node) {
-        const previousId = `${before.cell}/${before.node}`;
-        const bound = term.replicasByNode.get(previousId);
-        bound?.delete(event.key);
-        if (bound?.size === 0) term.replicasByNode.delete(previousId);
-      }
-      const spec = event.object.spec;
-      if (event.type !== 'deleted' && spec?.node) {
-        const nodeId = `${spec.cell}/${spec.node}`;
-        let bound = term.replicasByNode.get(nodeId);
-        if (!bound) term.replicasByNode.set(nodeId, (bound = new Map()));
-        bound.set(event.key, { name: parsed.name, deployment: parsed.parent });
-      }
+    // Replacement time: a deployment's replica turning Ready after one of its replicas was failed.
+    const stopTracking = term.replicas.on((event) => {
       const ready = event.object.status?.phase === ReplicaPhase.REPLICA_PHASE_READY;
       const wasReady = event.previous?.status?.phase === ReplicaPhase.REPLICA_PHASE_READY;
-      if (event.type !== 'deleted' && ready && !wasReady) {
-        const created = Date.parse(metaOf(event.object).createdAt ?? '');
-        const seconds = term.replacements.onReady(parsed.parent, Number.isNaN(created) ? undefined : created, this.clock.now());
-        if (seconds !== undefined) this.metrics.replacement.observe(seconds);
+      if (event.type === 'deleted' || !ready || wasReady) return;
+      const created = Date.parse(metaOf(event.object).createdAt ?? '');
+      const seconds = memory.replacements.onReady(event.object.spec?.deployment ?? '', Number.isNaN(created) ? undefined : created, clock.now());
+      if (seconds !== undefined) metrics.replacement.observe(seconds);
+    });
+    controllerTerm.onStop(stopTracking);
+    controllerTerm.resync(() => {
+      // A warm cache reports no heartbeat at a new term: learn each cell's lease TTL from one.
+      for (const entry of term.heartbeats.list()) {
+        const id = nodeIdOfHeartbeat(entry.key);
+        if (id) memory.leaseTtls.note(id[0], entry.lease);
       }
-    });
-    // A replica bound to a lost node (a scheduler that has not heard yet) is evicted like the rest.
-    runner.watch(term.replicas, (event) => {
-      const spec = event.object.spec;
-      return event.type !== 'deleted' && spec?.node && term.silences.has(`${spec.cell}/${spec.node}`) ? `cell/${spec.cell}` : undefined;
-    });
-    // A cell created after its nodes went silent still gets its Degraded condition.
-    runner.watch(term.cells, (event) => (event.type === 'added' ? `cell/${metaOf(event.object).name}` : undefined));
+      return term.nodes.list().map((node) => `${node.spec?.cell}/${metaOf(node).name}`);
+    }, RESYNC_MS);
+    metrics.follow(this.gaugeSource(term));
+    controllerTerm.onStop(() => metrics.follow(undefined));
   }
 
-  private async reconcileNode(term: Term, cell: string, name: string): Promise<ReconcileResult | void> {
+  async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
+    const term = this.shared.term;
+    const [cell, name, ...rest] = key.split('/');
+    if (!term || !cell || !name || rest.length > 0) return;
+    return this.reconcileNode(term, cell, name, { fence: this.shared.deps.fence(), onWritten: ctx.wrote });
+  }
+
+  private get deps(): ControllerDeps {
+    return this.shared.deps;
+  }
+
+  private get clock(): Clock {
+    return this.shared.clock;
+  }
+
+  private get graceMs(): number {
+    return this.shared.graceMs;
+  }
+
+  private get metrics(): NodeLifecycleMetrics {
+    return this.shared.metrics;
+  }
+
+  private async reconcileNode(term: Term, cell: string, name: string, opts: WriteOptions): Promise<ReconcileResult | void> {
     const nodeId = `${cell}/${name}`;
     const heartbeatKey = this.deps.keys.heartbeat(cell, name);
     const node = term.nodes.get(name, cell);
     if (!node || !holdsHeartbeat(node.status)) {
       // Gone, still provisioning, or terminated on purpose: no heartbeat to watch over.
-      if (term.silences.delete(nodeId)) this.runner?.enqueue(`cell/${cell}`);
-      term.absentSince.delete(nodeId);
+      term.memory.endSilence(cell, name);
+      term.memory.absentSince.delete(nodeId);
       return;
     }
     const now = this.clock.now();
 
     if (term.heartbeats.get(heartbeatKey)) {
-      term.absentSince.delete(nodeId);
+      term.memory.absentSince.delete(nodeId);
       if (!heartbeatRestoredStatus(node.status, iso(now))) return;
-      const wrote = await this.writeNode(cell, name, (current) =>
+      const wrote = await this.writeNode(cell, name, opts, (current) =>
         term.heartbeats.get(heartbeatKey) ? heartbeatRestoredStatus(current.status, iso(this.clock.now())) : undefined,
       );
       if (wrote) this.deps.logger.info({ controller: this.name, cell, node: name }, 'node Ready again: its heartbeat is back');
       return;
     }
 
-    let silence = term.silences.get(nodeId);
+    let silence = term.memory.silenceOf(cell, name);
     if (!silence) {
       if (isHeartbeatLost(node.status)) {
         // Recorded lost by an earlier term: remember since when, for the storm limiter.
         silence = { since: heartbeatLostAt(node.status) ?? now, seen: false, lease: '', ttlSeconds: 0, recorded: true };
       } else {
-        const first = term.absentSince.get(nodeId) ?? now;
-        term.absentSince.set(nodeId, first);
+        const first = term.memory.absentSince.get(nodeId) ?? now;
+        term.memory.absentSince.set(nodeId, first);
         if (now - first < this.graceMs) return { requeueAfter: this.graceMs - (now - first) };
         silence = { since: first, seen: false, lease: '', ttlSeconds: 0, recorded: false };
       }
-      term.absentSince.delete(nodeId);
-      term.silences.set(nodeId, silence);
-      this.runner?.enqueue(`cell/${cell}`);
+      term.memory.absentSince.delete(nodeId);
+      term.memory.beginSilence(cell, name, silence);
     }
 
     const message = silence.seen
@@ -285,7 +234,7 @@ export class NodeLifecycleController implements Controller {
       return;
     }
     const lost = silence;
-    const wrote = await this.writeNode(cell, name, (current) => {
+    const wrote = await this.writeNode(cell, name, opts, (current) => {
       if (term.heartbeats.get(heartbeatKey)) return undefined;
       // Re-registered on a new lease whose heartbeat we have not seen yet: not lost.
       const lease = current.status?.leaseId;
@@ -304,98 +253,8 @@ export class NodeLifecycleController implements Controller {
     this.deps.logger.warn({ controller: this.name, cell, node: name, lease: lost.lease || undefined, detectionSeconds, reason: message }, 'node NotReady: heartbeat lost');
   }
 
-  private async reconcileCell(term: Term, cell: string): Promise<ReconcileResult | void> {
-    let nodes = 0;
-    const silent: SilentNode[] = [];
-    for (const name of term.nodesByCell.get(cell) ?? []) {
-      const node = term.nodes.get(name, cell);
-      if (!node || !holdsHeartbeat(node.status)) continue;
-      nodes++;
-      const silence = term.silences.get(`${cell}/${name}`);
-      if (!silence) continue;
-      const awaitingEviction = isHeartbeatLost(node.status) && this.replicasToEvict(term, cell, name).length > 0;
-      silent.push({ node: name, since: silence.since, awaitingEviction });
-    }
-    const now = this.clock.now();
-    const plan = planCellEvictions({ cell, nodes, silent }, term.buckets.get(cell), now, this.storm);
-    const before = term.plans.get(cell);
-    term.buckets.set(cell, plan.bucket);
-    if (silent.length > 0 || plan.degraded) term.plans.set(cell, plan);
-    else term.plans.delete(cell);
-    if (plan.degraded !== (before?.degraded ?? false)) {
-      const log = { controller: this.name, cell, nodes, silentInWindow: plan.silentInWindow, reason: plan.message };
-      if (plan.degraded) this.deps.logger.warn(log, 'cell Degraded: many nodes went silent at once; evictions rate-limited');
-      else this.deps.logger.info(log, 'cell no longer Degraded');
-    }
-
-    await this.writeCellDegraded(term, cell, plan);
-    await forEachLimited(plan.evictNow, 1, (node) => this.evictNode(term, cell, node));
-    return plan.retryAfterMs !== undefined ? { requeueAfter: plan.retryAfterMs } : undefined;
-  }
-
-  /** Fails every replica still bound to a lost node. */
-  private async evictNode(term: Term, cell: string, name: string): Promise<void> {
-    const replicas = this.replicasToEvict(term, cell, name);
-    if (replicas.length === 0) return;
-    const node = term.nodes.get(name, cell);
-    const notReadyAt = heartbeatLostAt(node?.status) ?? this.clock.now();
-    await forEachLimited(replicas, this.options.evictionConcurrency ?? 16, async (replica) => {
-      let failed = false;
-      try {
-        await this.deps.store.mutate(
-          'replica',
-          replica.name,
-          replica.deployment,
-          (current) => {
-            const status = nodeLostReplicaStatus(current, cell, name);
-            failed = status !== undefined;
-            return status ? { ...current, status } : undefined;
-          },
-          { fence: this.deps.fence() },
-        );
-      } catch (err) {
-        if (isNotFound(err)) return;
-        throw new Error(`failing replica ${replica.deployment}/${replica.name} of lost node ${cell}/${name}`, { cause: err });
-      }
-      if (failed) term.replacements.noteFailed(replica.deployment, notReadyAt);
-    });
-    this.metrics.evictions.inc({ cell });
-    this.deps.logger.info({ controller: this.name, cell, node: name, replicas: replicas.length }, 'evicted the replicas of a lost node');
-  }
-
-  private replicasToEvict(term: Term, cell: string, name: string): { name: string; deployment: string }[] {
-    const bound = term.replicasByNode.get(`${cell}/${name}`);
-    if (!bound) return [];
-    const out = [];
-    for (const ref of bound.values()) {
-      const replica = term.replicas.get(ref.name, ref.deployment);
-      if (replica && awaitsEviction(replica, cell, name)) out.push(ref);
-    }
-    return out;
-  }
-
-  private async writeCellDegraded(term: Term, cell: string, plan: CellEvictionPlan): Promise<void> {
-    const cached = term.cells.get(cell);
-    if (!cached || !cellDegradedStatus(cached.status, plan.degraded, plan.message, iso(this.clock.now()))) return;
-    try {
-      await this.deps.store.mutate(
-        'cell',
-        cell,
-        undefined,
-        (current) => {
-          const status = cellDegradedStatus(current.status, plan.degraded, plan.message, iso(this.clock.now()));
-          return status ? { ...current, status } : undefined;
-        },
-        { fence: this.deps.fence() },
-      );
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw new Error(`marking cell ${cell} ${plan.degraded ? 'Degraded' : 'no longer Degraded'}`, { cause: err });
-    }
-  }
-
   /** Fenced read-modify-write of a Node's status; true when something was written. */
-  private async writeNode(cell: string, name: string, next: (current: Node) => Node['status'] | undefined): Promise<boolean> {
+  private async writeNode(cell: string, name: string, opts: WriteOptions, next: (current: Node) => Node['status'] | undefined): Promise<boolean> {
     let wrote = false;
     try {
       await this.deps.store.mutate(
@@ -407,7 +266,7 @@ export class NodeLifecycleController implements Controller {
           wrote = status !== undefined;
           return status ? { ...current, status } : undefined;
         },
-        { fence: this.deps.fence() },
+        opts,
       );
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -432,13 +291,162 @@ export class NodeLifecycleController implements Controller {
       },
       degradedCells() {
         let n = 0;
-        for (const plan of term.plans.values()) if (plan.degraded) n++;
+        for (const plan of term.memory.plans.values()) if (plan.degraded) n++;
         return n;
       },
       *waitingEvictions() {
-        for (const plan of term.plans.values()) yield { cell: plan.cell, count: plan.waiting.length };
+        for (const plan of term.memory.plans.values()) yield { cell: plan.cell, count: plan.waiting.length };
       },
     };
+  }
+}
+
+/**
+ * Fails the replicas bound to lost nodes (reason NodeLost) so the deployment controller replaces
+ * them, at the pace the failure-storm limiter allows: when a large share of a cell goes silent at
+ * once the cell is marked Degraded and evictions in it are rate-limited. Keys are cell names.
+ */
+export class CellEvictionController implements ManagedController {
+  readonly name = 'cell-eviction';
+
+  constructor(private readonly shared: NodeLifecycleShared) {}
+
+  setup(controllerTerm: ControllerTerm): void {
+    const keys = this.shared.deps.keys;
+    const term = this.shared.termOf(controllerTerm);
+    const { memory } = term;
+    controllerTerm.watch(memory, (cell) => cell);
+    // The cell needs a look when a node's change can move its plan: the node is silent, its
+    // Heartbeat condition flipped (it now awaits eviction, or no longer), or the cell has silent
+    // nodes whose share any change of the node count moves. Not on every status write.
+    controllerTerm.watch(term.nodes, (event) => {
+      const parsed = keys.parse('node', event.key);
+      if (!parsed) return undefined;
+      const before = event.type === 'added' ? undefined : (event.previous ?? event.object).status;
+      const after = event.type === 'deleted' ? undefined : event.object.status;
+      const matters = memory.plans.has(parsed.parent) || memory.silenceOf(parsed.parent, parsed.name) !== undefined || isHeartbeatLost(before) !== isHeartbeatLost(after);
+      return matters ? parsed.parent : undefined;
+    });
+    // A replica bound to a lost node (a scheduler that has not heard yet) is evicted like the rest.
+    controllerTerm.watch(term.replicas, (event) => {
+      const spec = event.object.spec;
+      return event.type !== 'deleted' && spec?.node && memory.silenceOf(spec.cell, spec.node) ? spec.cell : undefined;
+    });
+    // A cell created after its nodes went silent still gets its Degraded condition.
+    controllerTerm.watch(term.cells, (event) => (event.type === 'added' ? metaOf(event.object).name : undefined));
+    controllerTerm.resync(() => term.nodes.indexValues(BY_CELL), RESYNC_MS);
+  }
+
+  async reconcile(cell: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
+    const term = this.shared.term;
+    if (!term || !cell) return;
+    return this.reconcileCell(term, cell, { fence: this.shared.deps.fence(), onWritten: ctx.wrote });
+  }
+
+  private get deps(): ControllerDeps {
+    return this.shared.deps;
+  }
+
+  private get clock(): Clock {
+    return this.shared.clock;
+  }
+
+  private get metrics(): NodeLifecycleMetrics {
+    return this.shared.metrics;
+  }
+
+  private get storm(): ResolvedStormSettings {
+    return this.shared.storm;
+  }
+
+  private get options(): NodeLifecycleOptions {
+    return this.shared.options;
+  }
+
+  private async reconcileCell(term: Term, cell: string, opts: WriteOptions): Promise<ReconcileResult | void> {
+    let nodes = 0;
+    const silent: SilentNode[] = [];
+    for (const node of term.nodes.byIndex(BY_CELL, cell)) {
+      if (!holdsHeartbeat(node.status)) continue;
+      const name = metaOf(node).name;
+      nodes++;
+      const silence = term.memory.silenceOf(cell, name);
+      if (!silence) continue;
+      const awaitingEviction = isHeartbeatLost(node.status) && this.replicasToEvict(term, cell, name).length > 0;
+      silent.push({ node: name, since: silence.since, awaitingEviction });
+    }
+    const now = this.clock.now();
+    const plan = planCellEvictions({ cell, nodes, silent }, term.memory.buckets.get(cell), now, this.storm);
+    const before = term.memory.plans.get(cell);
+    term.memory.buckets.set(cell, plan.bucket);
+    if (silent.length > 0 || plan.degraded) term.memory.plans.set(cell, plan);
+    else term.memory.plans.delete(cell);
+    if (plan.degraded !== (before?.degraded ?? false)) {
+      const log = { controller: this.name, cell, nodes, silentInWindow: plan.silentInWindow, reason: plan.message };
+      if (plan.degraded) this.deps.logger.warn(log, 'cell Degraded: many nodes went silent at once; evictions rate-limited');
+      else this.deps.logger.info(log, 'cell no longer Degraded');
+    }
+
+    await this.writeCellDegraded(term, cell, plan, opts);
+    await forEachLimited(plan.evictNow, 1, (node) => this.evictNode(term, cell, node, opts));
+    return plan.retryAfterMs !== undefined ? { requeueAfter: plan.retryAfterMs } : undefined;
+  }
+
+  /** Fails every replica still bound to a lost node. */
+  private async evictNode(term: Term, cell: string, name: string, opts: WriteOptions): Promise<void> {
+    const replicas = this.replicasToEvict(term, cell, name);
+    if (replicas.length === 0) return;
+    const node = term.nodes.get(name, cell);
+    const notReadyAt = heartbeatLostAt(node?.status) ?? this.clock.now();
+    await forEachLimited(replicas, this.options.evictionConcurrency ?? 16, async (replica) => {
+      let failed = false;
+      try {
+        await this.deps.store.mutate(
+          'replica',
+          replica.name,
+          replica.deployment,
+          (current) => {
+            const status = nodeLostReplicaStatus(current, cell, name);
+            failed = status !== undefined;
+            return status ? { ...current, status } : undefined;
+          },
+          opts,
+        );
+      } catch (err) {
+        if (isNotFound(err)) return;
+        throw new Error(`failing replica ${replica.deployment}/${replica.name} of lost node ${cell}/${name}`, { cause: err });
+      }
+      if (failed) term.memory.replacements.noteFailed(replica.deployment, notReadyAt);
+    });
+    this.metrics.evictions.inc({ cell });
+    this.deps.logger.info({ controller: this.name, cell, node: name, replicas: replicas.length }, 'evicted the replicas of a lost node');
+  }
+
+  private replicasToEvict(term: Term, cell: string, name: string): { name: string; deployment: string }[] {
+    return term.replicas
+      .byIndex(BY_NODE, `${cell}/${name}`)
+      .filter((replica) => awaitsEviction(replica, cell, name))
+      .map((replica) => ({ name: metaOf(replica).name, deployment: replica.spec?.deployment ?? '' }));
+  }
+
+  private async writeCellDegraded(term: Term, cell: string, plan: CellEvictionPlan, opts: WriteOptions): Promise<void> {
+    const cached = term.cells.get(cell);
+    if (!cached || !cellDegradedStatus(cached.status, plan.degraded, plan.message, iso(this.clock.now()))) return;
+    try {
+      await this.deps.store.mutate(
+        'cell',
+        cell,
+        undefined,
+        (current) => {
+          const status = cellDegradedStatus(current.status, plan.degraded, plan.message, iso(this.clock.now()));
+          return status ? { ...current, status } : undefined;
+        },
+        opts,
+      );
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw new Error(`marking cell ${cell} ${plan.degraded ? 'Degraded' : 'no longer Degraded'}`, { cause: err });
+    }
   }
 }
 

@@ -1,10 +1,9 @@
 import { Replica, ReplicaPhase, ReplicaStatus } from '@helios/api';
-import { ControllerRunner, systemClock, type Clock, type Controller, type ReconcileResult } from '@helios/controller-runtime';
+import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsCell, placeReplicas, type Assignment, type Unplaceable } from '@helios/scheduling';
-import { Informer, isConflict, isNotFound } from '@helios/store';
+import { isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { defaultCapacitySettings } from '../capacity/capacity-settings';
-import { cacheReached } from '@helios/store';
 import { demandingReplicas, isRetired } from './replica-demand';
 
 /** Options of the placement controller. */
@@ -18,6 +17,8 @@ export interface PlacementOptions {
 // Replica writes of one reconcile in flight at once: enough to place a large deployment in a few
 // round trips, few enough not to flood etcd when hundreds of replicas arrive together.
 const WRITE_CONCURRENCY = 16;
+// Waiting deployments are looked at this often even when nothing changes, as a guard against a missed event.
+const RESYNC_MS = 60_000;
 
 /**
  * Cell placement: gives each Pending replica without a cell (one the deployment controller made,
@@ -25,10 +26,12 @@ const WRITE_CONCURRENCY = 16;
  * by deployment; a deployment is looked at again whenever cells, pools or nodes change, or a
  * replica frees GPUs, while it has replicas waiting. Every write is a compare-and-swap on the
  * replica, fenced by leadership; a replica that changed meanwhile is skipped and comes back with
- * its own event.
+ * its own event. Read-your-writes spans the controller: no deployment is placed until the caches
+ * show every placement before it, or the same free GPUs would be counted twice.
  */
-export class PlacementController implements Controller {
+export class PlacementController implements ManagedController {
   readonly name = 'placement';
+  readonly readYourWrites = 'controller';
   private deployments: Informer<'deployment'> | undefined;
   private replicas: Informer<'replica'> | undefined;
   private cells: Informer<'cell'> | undefined;
@@ -47,17 +50,15 @@ export class PlacementController implements Controller {
     this.retryMs = options.retryUnplaceableMs ?? 5_000;
   }
 
-  async start(signal: AbortSignal): Promise<void> {
-    const { client, keys, logger, metrics } = this.deps;
-    const onError = (err: Error) => logger.warn({ err, controller: this.name }, 'informer recovered from an error');
-    const deployments = new Informer(client, keys, 'deployment', { onError });
-    const replicas = new Informer(client, keys, 'replica', { onError });
-    const cells = new Informer(client, keys, 'cell', { onError });
-    const pools = new Informer(client, keys, 'nodePool', { onError });
-    const nodes = new Informer(client, keys, 'node', { onError });
-    const runner = new ControllerRunner({ name: this.name, reconcile: (key) => this.reconcile(key), metrics, logger, clock: this.deps.clock });
-    runner.watch(deployments, (e) => (e.type === 'deleted' ? undefined : (e.object.metadata?.name ?? '')));
-    runner.watch(replicas, (e) => {
+  setup(term: ControllerTerm): void {
+    const { informers } = term;
+    const deployments = informers.informer('deployment');
+    const replicas = informers.informer('replica');
+    const cells = informers.informer('cell');
+    const pools = informers.informer('nodePool');
+    const nodes = informers.informer('node');
+    term.watch(deployments, (e) => (e.type === 'deleted' ? undefined : (e.object.metadata?.name ?? '')));
+    term.watch(replicas, (e) => {
       const keys = new Set<string>();
       if (e.type !== 'deleted' && awaitsCell(e.object) && !isRetired(e.object)) keys.add(e.object.spec?.deployment ?? '');
       // A replica that went away, failed or moved off a node frees GPUs others may be waiting for.
@@ -65,23 +66,24 @@ export class PlacementController implements Controller {
       return keys;
     });
     for (const informer of [cells, pools, nodes] as const) {
-      runner.watch(informer as Informer<'cell' | 'nodePool' | 'node'>, () => this.waitingDeployments());
+      term.watch(informer as Informer<'cell' | 'nodePool' | 'node'>, () => this.waitingDeployments());
     }
-    try {
-      await Promise.all([deployments.start(), replicas.start(), cells.start(), pools.start(), nodes.start()]);
-      this.deployments = deployments;
-      this.replicas = replicas;
-      this.cells = cells;
-      this.pools = pools;
-      this.nodes = nodes;
-      for (const name of this.waitingDeployments()) runner.enqueue(name);
-      await runner.run(signal);
-    } finally {
-      await Promise.all([deployments.stop(), replicas.stop(), cells.stop(), pools.stop(), nodes.stop()]);
-    }
+    term.resync(() => this.waitingDeployments(), RESYNC_MS);
+    this.deployments = deployments;
+    this.replicas = replicas;
+    this.cells = cells;
+    this.pools = pools;
+    this.nodes = nodes;
+    term.onStop(() => {
+      this.deployments = undefined;
+      this.replicas = undefined;
+      this.cells = undefined;
+      this.pools = undefined;
+      this.nodes = undefined;
+    });
   }
 
-  async reconcile(name: string): Promise<ReconcileResult | void> {
+  async reconcile(name: string, ctx: ReconcileContext): Promise<ReconcileResult | void> {
     const deployment = this.deployments?.get(name);
     // A deleted deployment's replicas are the deployment controller's to remove, not ours to place.
     if (!deployment || !this.replicas || !this.cells || !this.pools || !this.nodes) return;
@@ -96,18 +98,14 @@ export class PlacementController implements Controller {
     });
     if (plan.assignments.length === 0 && plan.unplaceable.length === 0) return;
 
-    const writes = [...plan.assignments.map((a) => () => this.assign(a)), ...plan.unplaceable.map((u) => () => this.markUnplaceable(u))];
-    let revision = 0;
+    const opts: WriteOptions = { fence: this.deps.fence(), onWritten: ctx.wrote };
+    const writes = [...plan.assignments.map((a) => () => this.assign(a, opts)), ...plan.unplaceable.map((u) => () => this.markUnplaceable(u, opts))];
     for (let i = 0; i < writes.length; i += WRITE_CONCURRENCY) {
-      const revisions = await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map((write) => write()));
-      revision = Math.max(revision, ...revisions);
+      await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map((write) => write()));
     }
     if (plan.assignments.length > 0) {
       this.deps.logger.info({ deployment: name, placed: plan.assignments.length, unplaceable: plan.unplaceable.length }, 'replicas placed');
     }
-    // The next reconcile of any deployment must see these placements, or it would count the same
-    // free GPUs twice.
-    await cacheReached(this.replicas, revision);
     return plan.unplaceable.length > 0 ? { requeueAfter: this.retryMs } : undefined;
   }
 
@@ -120,25 +118,24 @@ export class PlacementController implements Controller {
     return names;
   }
 
-  /** Writes a replica's cell and tier; returns the revision written, 0 when it changed meanwhile. */
-  private assign({ replica, cell, tier }: Assignment): Promise<number> {
+  /** Writes a replica's cell and tier. */
+  private assign({ replica, cell, tier }: Assignment, opts: WriteOptions): Promise<void> {
     const status = ReplicaStatus.fromPartial({ ...replica.status, phase: replica.status?.phase || ReplicaPhase.REPLICA_PHASE_PENDING, reason: '', message: '' });
-    return this.write(Replica.fromPartial({ ...replica, spec: { ...replica.spec, cell, tier }, status }), `placing in cell ${cell}`);
+    return this.write(Replica.fromPartial({ ...replica, spec: { ...replica.spec, cell, tier }, status }), opts, `placing in cell ${cell}`);
   }
 
   /** Records why a replica stays without a cell, when the replica does not say so already. */
-  private markUnplaceable({ replica, reason, message }: Unplaceable): Promise<number> {
-    if (replica.status?.reason === reason && replica.status.message === message) return Promise.resolve(0);
-    return this.write(Replica.fromPartial({ ...replica, status: { ...replica.status, reason, message } }), `recording ${reason}`);
+  private markUnplaceable({ replica, reason, message }: Unplaceable, opts: WriteOptions): Promise<void> {
+    if (replica.status?.reason === reason && replica.status.message === message) return Promise.resolve();
+    return this.write(Replica.fromPartial({ ...replica, status: { ...replica.status, reason, message } }), opts, `recording ${reason}`);
   }
 
-  private async write(next: Replica, what: string): Promise<number> {
+  private async write(next: Replica, opts: WriteOptions, what: string): Promise<void> {
     try {
-      const stored = await this.deps.store.update('replica', next, { fence: this.deps.fence() });
-      return stored.metadata?.resourceVersion ?? 0;
+      await this.deps.store.update('replica', next, opts);
     } catch (err) {
       // Changed or deleted since the cache saw it: its own event brings it back if it still waits.
-      if (isConflict(err) || isNotFound(err)) return 0;
+      if (isConflict(err) || isNotFound(err)) return;
       throw new Error(`${what}: replica ${next.spec?.deployment}/${next.metadata?.name}`, { cause: err });
     }
   }
