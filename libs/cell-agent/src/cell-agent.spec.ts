@@ -198,7 +198,7 @@ describe('PoolReconciler', () => {
     let snapshot = await store.create('nodePool', pool);
     const election = new LeaderElection(client, keys, 'cell-agent-c1', 'test', { leases });
     await election.campaign();
-    const cache: CellCache = { cell: () => cell, pool: () => snapshot, nodes: () => [], replicas: () => [], isLive: () => false, nodesReached: async () => undefined, replicasReached: async () => undefined };
+    const cache: CellCache = { cell: () => cell, pool: () => snapshot, nodes: () => [], replicas: () => [], isLive: () => false };
     /** Brings the cache up to date with etcd, as the informer eventually does. */
     const refresh = async () => {
       snapshot = (await store.get('nodePool', pool.metadata!.name, 'c1'))!;

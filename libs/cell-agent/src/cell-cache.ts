@@ -9,8 +9,4 @@ export interface CellCache {
   replicas(): Replica[];
   /** Whether the node's heartbeat key exists. */
   isLive(node: string): boolean;
-  /** Resolves once the node cache has seen `revision` (or gave up waiting). */
-  nodesReached(revision: number): Promise<void>;
-  /** Resolves once the replica cache has seen `revision` (or gave up waiting). */
-  replicasReached(revision: number): Promise<void>;
 }

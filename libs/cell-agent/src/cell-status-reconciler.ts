@@ -1,8 +1,10 @@
 import { Cell, CellStatus, NodePhase } from '@helios/api';
 import type { Logger } from '@helios/config';
+import type { ReconcileContext } from '@helios/controller-runtime';
 import { GpuHoldings } from '@helios/scheduling';
 import { isNotFound, type Fence, type ResourceStore } from '@helios/store';
 import type { CellCache } from './cell-cache';
+import { cellWrites } from './cell-writes';
 import { gpuCapacity } from './gpu-capacity';
 import type { GpuGauges } from './gpu-gauges';
 
@@ -26,7 +28,7 @@ export interface CellStatusReconcilerDeps {
 export class CellStatusReconciler {
   constructor(private readonly deps: CellStatusReconcilerDeps) {}
 
-  async reconcile(): Promise<void> {
+  async reconcile(ctx?: ReconcileContext): Promise<void> {
     const { cache, store, cellName, agentId } = this.deps;
     if (!cache.cell()) return;
     const nodes = cache.nodes().filter((n) => n.status?.phase !== NodePhase.NODE_PHASE_TERMINATED);
@@ -44,7 +46,7 @@ export class CellStatusReconciler {
           const next = { ...current, status };
           return Buffer.from(Cell.encode(next).finish()).equals(Buffer.from(Cell.encode(current).finish())) ? undefined : next;
         },
-        { fence: this.deps.fence() },
+        cellWrites(this.deps.fence, ctx).options(),
       );
     } catch (err) {
       // Deleted between the cache and the write: nothing to report on until it is applied again.

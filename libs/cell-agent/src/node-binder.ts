@@ -1,9 +1,11 @@
 import { Replica, ReplicaPhase, ReplicaStatus } from '@helios/api';
 import type { Logger } from '@helios/config';
+import type { ReconcileContext } from '@helios/controller-runtime';
 import { awaitsNode, bindReplicas, replicaId, type Binding, type Unbound } from '@helios/scheduling';
 import { isConflict, isNotFound, type Fence, type ResourceStore } from '@helios/store';
 import type { CellCache } from './cell-cache';
 import type { CellLock } from './cell-lock';
+import { cellWrites, type CellWrites } from './cell-writes';
 
 /** Everything a NodeBinder works with. */
 export interface NodeBinderDeps {
@@ -39,11 +41,12 @@ export class NodeBinder {
   constructor(private readonly deps: NodeBinderDeps) {}
 
   /** Binds every waiting replica that fits; those that do not are told why in their status. */
-  reconcile(): Promise<void> {
-    return this.deps.lock.run(() => this.bindOnce());
+  reconcile(ctx?: ReconcileContext): Promise<void> {
+    const w = cellWrites(this.deps.fence, ctx);
+    return this.deps.lock.run(() => this.bindOnce(w));
   }
 
-  private async bindOnce(): Promise<void> {
+  private async bindOnce(w: CellWrites): Promise<void> {
     const { cache, cellName, leavingNodes } = this.deps;
     const all = cache.replicas();
     // A retired replica wants nothing; one still naming a node keeps holding its GPUs.
@@ -54,33 +57,31 @@ export class NodeBinder {
       return cache.isLive(name) && !leavingNodes.has(name);
     });
     const plan = bindReplicas({ cell: cellName, nodes, replicas });
-    const writes = [...plan.bindings.map((b) => () => this.bind(b)), ...plan.unbound.map((u) => () => this.explain(u))];
-    let revision = 0;
+    const writes = [...plan.bindings.map((b) => () => this.bind(b, w)), ...plan.unbound.map((u) => () => this.explain(u, w))];
     for (let i = 0; i < writes.length; i += WRITE_CONCURRENCY) {
-      const revisions = await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map((write) => write()));
-      revision = Math.max(revision, ...revisions);
+      await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map((write) => write()));
     }
     if (plan.bindings.length > 0) this.deps.log.info({ bound: plan.bindings.length, waiting: plan.unbound.length }, 'replicas bound to nodes');
-    await cache.replicasReached(revision);
+    await w.caughtUp();
   }
 
-  private bind({ replica, node, gpuIndices }: Binding): Promise<number> {
+  private bind({ replica, node, gpuIndices }: Binding, w: CellWrites): Promise<void> {
     const status = ReplicaStatus.fromPartial({ ...replica.status, phase: ReplicaPhase.REPLICA_PHASE_BOUND, reason: '', message: '' });
-    return this.write(Replica.fromPartial({ ...replica, spec: { ...replica.spec, node, gpuIndices }, status }), `binding to node ${node}`);
+    return this.write(Replica.fromPartial({ ...replica, spec: { ...replica.spec, node, gpuIndices }, status }), w, `binding to node ${node}`);
   }
 
   /** Records why a replica waits, when its status gives another reason. */
-  private explain({ replica, reason, message }: Unbound): Promise<number> {
-    if (replica.status?.reason === reason) return Promise.resolve(0);
-    return this.write(Replica.fromPartial({ ...replica, status: { ...replica.status, reason, message } }), `recording ${reason}`);
+  private explain({ replica, reason, message }: Unbound, w: CellWrites): Promise<void> {
+    if (replica.status?.reason === reason) return Promise.resolve();
+    return this.write(Replica.fromPartial({ ...replica, status: { ...replica.status, reason, message } }), w, `recording ${reason}`);
   }
 
-  private async write(next: Replica, what: string): Promise<number> {
+  private async write(next: Replica, w: CellWrites, what: string): Promise<void> {
     try {
-      return (await this.deps.store.update('replica', next, { fence: this.deps.fence() })).metadata?.resourceVersion ?? 0;
+      await this.deps.store.update('replica', next, w.options());
     } catch (err) {
       // Changed or deleted since the cache saw it: its own event brings it back if it still waits.
-      if (isConflict(err) || isNotFound(err)) return 0;
+      if (isConflict(err) || isNotFound(err)) return;
       throw new Error(`${what}: replica ${replicaId(next)} in cell ${this.deps.cellName}`, { cause: err });
     }
   }

@@ -1,6 +1,6 @@
 import { Condition, Node, NodePhase, NodePool, NodePoolStatus, NodeStatus, type Cell, type LaunchIntent } from '@helios/api';
 import type { Logger } from '@helios/config';
-import type { ReconcileResult } from '@helios/controller-runtime';
+import type { ReconcileContext, ReconcileResult } from '@helios/controller-runtime';
 import { isProviderError, type CloudProvider, type Instance } from '@helios/provider';
 import { CAPACITY_UNAVAILABLE, GpuHoldings } from '@helios/scheduling';
 import { isConflict, isNotFound, type Fence, type ResourceStore } from '@helios/store';
@@ -14,6 +14,7 @@ import { newNodeNames } from './node-names';
 import { poolMembers, type PoolMember } from './pool-member';
 import { countMembers, isPreempted, planPool, poolTarget, SCALE_DOWN_REASON, type PoolPlan } from './pool-plan';
 import { poolTemplate } from './pool-template';
+import { cellWrites, type CellWrites } from './cell-writes';
 import { retireReplicas } from './replica-retirement';
 
 export type { CellCache } from './cell-cache';
@@ -87,8 +88,9 @@ export class PoolReconciler {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async reconcile(poolName: string): Promise<ReconcileResult> {
+  async reconcile(poolName: string, ctx?: ReconcileContext): Promise<ReconcileResult> {
     const { cache, provider, cellName, log } = this.deps;
+    const w = cellWrites(this.deps.fence, ctx);
     const cell = cache.cell();
     if (!cell) {
       // The operator applies Cells; until this one exists there is no region to launch in.
@@ -104,7 +106,7 @@ export class PoolReconciler {
         for (const i of instances) this.leaving.add(i.node);
         await provider.terminate(instances.map((i) => i.id));
       }
-      await this.collectNodes(poolName, new Set());
+      await this.collectNodes(poolName, new Set(), w);
       return {};
     }
 
@@ -120,31 +122,31 @@ export class PoolReconciler {
 
     const now = this.now();
     let members = this.members(pool, instances);
-    const preemptedSince = await this.retireFromPreempted(members, now);
+    const preemptedSince = await this.retireFromPreempted(members, now, w);
     const spec = pool.spec!;
     const target = poolTarget(spec.min, pool.status?.desired ?? 0, spec.max);
     const plan = planPool(target, members, { now, unknownGraceMs: this.deps.unknownInstanceGraceMs, notReadyGraceMs: this.deps.notReadyGraceMs });
     let result: ReconcileResult = {};
 
-    await this.reinstate(plan.reinstate);
+    await this.reinstate(plan.reinstate, w);
     if (plan.launch > 0 && waitMs > 0) {
       result = { requeueAfter: waitMs };
     } else if (plan.launch > 0 && !outcome.refused) {
       const taken = new Set([...cache.nodes().map((n) => n.metadata?.name ?? ''), ...instances.map((i) => i.node)]);
       const intent = launchIntent(randomUUID(), newNodeNames(poolName, plan.launch, taken), now);
-      await this.deps.store.mutate('nodePool', poolName, cellName, (p) => withLaunch(p, intent), { fence: this.deps.fence() });
+      await this.deps.store.mutate('nodePool', poolName, cellName, (p) => withLaunch(p, intent), w.options());
       log.info({ pool: poolName, count: plan.launch, target, token: intent.token }, 'launching nodes');
       await this.launch(cell, pool, intent, outcome);
       instances = merge(instances, outcome.instances);
     }
     if (outcome.refused) result = { requeueAfter: this.capacityRetryMs };
 
-    const terminated = await this.giveBack(poolName, plan, target);
+    const terminated = await this.giveBack(poolName, plan, target, w);
     if (terminated.size > 0) instances = instances.filter((i) => !terminated.has(i.id));
     members = this.members(pool, instances);
 
-    await this.collectNodes(poolName, new Set(instances.flatMap((i) => [i.id, i.node])));
-    await this.writeStatus(pool, members, outcome, preemptedSince);
+    await this.collectNodes(poolName, new Set(instances.flatMap((i) => [i.id, i.node])), w);
+    await this.writeStatus(pool, members, outcome, preemptedSince, w);
     // Unknown instances and NotReady nodes are judged again when their grace ends, even if nothing changes.
     if (members.some((m) => m.known === false || m.phase === NodePhase.NODE_PHASE_NOT_READY)) {
       result = { requeueAfter: Math.min(result.requeueAfter ?? Number.POSITIVE_INFINITY, 30_000) };
@@ -170,7 +172,7 @@ export class PoolReconciler {
    * scale-up predates: the replacement launched for it is a scale-up, and stamping it keeps the
    * planner from giving the new node back before the replacements land on it.
    */
-  private async retireFromPreempted(members: readonly PoolMember[], now: Date): Promise<Date | undefined> {
+  private async retireFromPreempted(members: readonly PoolMember[], now: Date, w: CellWrites): Promise<Date | undefined> {
     let since: Date | undefined;
     const replicas = this.deps.cache.replicas();
     for (const member of members) {
@@ -179,17 +181,17 @@ export class PoolReconciler {
       const drained = new Date(Date.parse(member.object?.status?.lastTransitionTime ?? '') || now.getTime());
       if (!since || drained < since) since = drained;
       const on = replicas.filter((r) => r.spec?.node === member.node);
-      const retired = await retireReplicas(this.deps, on, 'NodePreempted', `node ${member.node} will be reclaimed by the cloud at ${deadline}`, now);
+      const retired = await retireReplicas({ store: this.deps.store, options: w.options }, on, 'NodePreempted', `node ${member.node} will be reclaimed by the cloud at ${deadline}`, now);
       if (retired > 0) this.deps.log.warn({ node: member.node, deadline, replicas: retired }, 'node preempted; its replicas retired for replacement');
     }
     return since;
   }
 
   /** Puts nodes drained for scale-down back into service: cheaper than launching new ones. */
-  private async reinstate(members: readonly PoolMember[]): Promise<void> {
+  private async reinstate(members: readonly PoolMember[], w: CellWrites): Promise<void> {
     for (const member of members) {
       if (!member.object) continue;
-      const ok = await this.setNodePhase(member.object, NodePhase.NODE_PHASE_READY, '');
+      const ok = await this.setNodePhase(member.object, NodePhase.NODE_PHASE_READY, '', w);
       if (ok) {
         this.leaving.delete(member.node);
         this.deps.log.info({ node: member.node }, 'node drained for scale-down is needed again; put back into service');
@@ -203,18 +205,16 @@ export class PoolReconciler {
    * plan was made is spared. Surplus nodes are marked Draining (and the node cache waited on) before
    * the lock is released, so the binder never sees them as Ready again. Returns the terminated ids.
    */
-  private async giveBack(poolName: string, plan: PoolPlan, target: number): Promise<Set<string>> {
+  private async giveBack(poolName: string, plan: PoolPlan, target: number, w: CellWrites): Promise<Set<string>> {
     if (plan.scaleDown.length === 0 && plan.terminate.length === 0) return new Set();
     const chosen = await this.lock.run(async () => {
       const holdings = GpuHoldings.of(this.deps.cache.replicas());
       const idle = (m: PoolMember) => !holdings.isBusy(this.deps.cellName, m.node);
       const out: { member: PoolMember; reason: string }[] = [];
-      let revision = 0;
       for (const member of plan.scaleDown.filter(idle)) {
         if (member.object) {
-          const written = await this.setNodePhase(member.object, NodePhase.NODE_PHASE_DRAINING, SCALE_DOWN_REASON);
+          const written = await this.setNodePhase(member.object, NodePhase.NODE_PHASE_DRAINING, SCALE_DOWN_REASON, w);
           if (!written) continue;
-          revision = Math.max(revision, written);
         }
         this.leaving.add(member.node);
         out.push({ member, reason: 'ScaleDown' });
@@ -224,7 +224,7 @@ export class PoolReconciler {
         this.leaving.add(member.node);
         out.push({ member, reason });
       }
-      await this.deps.cache.nodesReached(revision);
+      await w.caughtUp();
       return out;
     });
     const ids = chosen.flatMap((c) => (c.member.instanceId ? [c.member.instanceId] : []));
@@ -234,14 +234,14 @@ export class PoolReconciler {
     return new Set(ids);
   }
 
-  /** Writes a Node's phase and reason with a compare-and-swap; returns the revision, 0 when it changed meanwhile. */
-  private async setNodePhase(node: Node, phase: NodePhase, reason: string): Promise<number> {
+  /** Writes a Node's phase and reason with a compare-and-swap; false when it changed meanwhile. */
+  private async setNodePhase(node: Node, phase: NodePhase, reason: string, w: CellWrites): Promise<boolean> {
     const status = NodeStatus.fromPartial({ ...node.status, phase, reason, lastTransitionTime: this.now().toISOString() });
     try {
-      const stored = await this.deps.store.update('node', Node.fromPartial({ ...node, status }), { fence: this.deps.fence() });
-      return stored.metadata?.resourceVersion ?? 0;
+      await this.deps.store.update('node', Node.fromPartial({ ...node, status }), w.options());
+      return true;
     } catch (err) {
-      if (isConflict(err) || isNotFound(err)) return 0;
+      if (isConflict(err) || isNotFound(err)) return false;
       throw new Error(`setting node ${this.deps.cellName}/${node.metadata?.name} ${reason || 'Ready'}`, { cause: err });
     }
   }
@@ -288,13 +288,13 @@ export class PoolReconciler {
    * stopped. A live heartbeat protects a Node even without an instance: a freshly launched
    * instance may be missing from a cloud's list for a while (EC2's eventual consistency).
    */
-  private async collectNodes(poolName: string, liveInstances: ReadonlySet<string>): Promise<void> {
+  private async collectNodes(poolName: string, liveInstances: ReadonlySet<string>, w: CellWrites): Promise<void> {
     const { cache, store, cellName, log } = this.deps;
     for (const node of this.poolNodes(poolName)) {
       const name = node.metadata?.name ?? '';
       if (cache.isLive(name) || liveInstances.has(node.spec?.providerId ?? '') || liveInstances.has(name)) continue;
       try {
-        await store.delete('node', name, cellName, { resourceVersion: node.metadata?.resourceVersion, fence: this.deps.fence() });
+        await store.delete('node', name, cellName, { ...w.options(), resourceVersion: node.metadata?.resourceVersion });
         this.leaving.delete(name);
         log.info({ pool: poolName, node: name }, 'instance gone and heartbeat stopped; node removed');
       } catch (err) {
@@ -304,7 +304,7 @@ export class PoolReconciler {
     }
   }
 
-  private async writeStatus(pool: NodePool, members: PoolMember[], outcome: LaunchOutcome, preemptedSince: Date | undefined): Promise<void> {
+  private async writeStatus(pool: NodePool, members: PoolMember[], outcome: LaunchOutcome, preemptedSince: Date | undefined, w: CellWrites): Promise<void> {
     const { store, cellName, cache } = this.deps;
     const poolName = pool.metadata?.name ?? '';
     const counts = countMembers(members);
@@ -344,7 +344,7 @@ export class PoolReconciler {
         const next = withoutLaunches({ ...current, status }, outcome.done);
         return Buffer.from(NodePool.encode(next).finish()).equals(before) ? undefined : next;
       },
-      { fence: this.deps.fence() },
+      w.options(),
     );
   }
 }

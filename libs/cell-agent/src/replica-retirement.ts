@@ -1,11 +1,11 @@
 import { Replica, ReplicaPhase } from '@helios/api';
 import { replicaId } from '@helios/scheduling';
-import { isConflict, isNotFound, type Fence, type ResourceStore } from '@helios/store';
+import { isConflict, isNotFound, type ResourceStore, type WriteOptions } from '@helios/store';
 
-/** Where retirement writes go. */
+/** Where retirement writes go, and how (fenced, followed for read-your-writes). */
 export interface RetirementDeps {
   store: ResourceStore;
-  fence: () => Fence;
+  options: () => WriteOptions;
 }
 
 /**
@@ -26,7 +26,7 @@ export async function retireReplicas(deps: RetirementDeps, replicas: readonly Re
       status: { ...replica.status, phase: ReplicaPhase.REPLICA_PHASE_TERMINATING, reason, message },
     });
     try {
-      await deps.store.update('replica', next, { fence: deps.fence() });
+      await deps.store.update('replica', next, deps.options());
       retired += 1;
     } catch (err) {
       if (isConflict(err) || isNotFound(err)) continue;

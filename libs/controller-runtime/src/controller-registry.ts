@@ -21,6 +21,8 @@ export interface ControllerRegistryOptions {
   /** The process's shared informers: managed controllers run on them. Required to register one. */
   informers?: SharedInformers;
   metrics?: ControllerMetrics;
+  /** Called each term once the managed controllers' caches are synced and they run. */
+  onRunning?: () => void;
 }
 
 /** Tells a controller run by the manager from one that runs its own loop. */
@@ -116,7 +118,8 @@ export class ControllerRegistry {
     const managed = this.controllers.filter(isManaged);
     const runners = this.controllers.filter((c): c is Controller => !isManaged(c)).map((c) => ({ name: c.name, start: (signal: AbortSignal) => c.start(signal) }));
     if (managed.length > 0) {
-      const manager = new Manager({ informers: this.options.informers!, clock: this.options.clock, metrics: this.options.metrics, logger: this.options.logger });
+      const { informers, clock, metrics, logger, onRunning } = this.options;
+      const manager = new Manager({ informers: informers!, clock, metrics, logger, onRunning });
       runners.push({ name: `manager(${managed.map((c) => c.name).join(',')})`, start: (signal) => manager.run(managed, signal) });
     }
     return runners;

@@ -281,4 +281,32 @@ describe('ControllerRunner', () => {
     await running;
     expect(clock.pending).toBe(0);
   });
+
+  it('caughtUp() resolves once the cache holds the writes recorded so far', async () => {
+    const listeners = new Set<() => void>();
+    const cache = { revision: 0, on: (l: () => void) => (listeners.add(l), () => void listeners.delete(l)) };
+    const steps: string[] = [];
+    const runner = new ControllerRunner({
+      name: 't',
+      sourcesOf: () => [cache],
+      reconcile: async (_key, ctx) => {
+        await ctx.caughtUp();
+        steps.push('nothing to wait for');
+        ctx.wrote(4, '/k');
+        const caught = ctx.caughtUp().then(() => steps.push('caught up'));
+        await new Promise((resolve) => setImmediate(resolve));
+        steps.push('still waiting');
+        cache.revision = 4;
+        for (const l of listeners) l();
+        await caught;
+      },
+    });
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    runner.enqueue('k');
+    await waitFor(() => steps.length === 3, 'the reconcile to finish');
+    expect(steps).toEqual(['nothing to wait for', 'still waiting', 'caught up']);
+    abort.abort();
+    await running;
+  });
 });

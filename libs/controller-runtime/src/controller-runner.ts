@@ -46,6 +46,8 @@ export class ControllerRunner {
   private readonly ryw: ReadYourWrites;
   /** Keys held back until the caches show their writes. */
   private readonly parked = new Set<string>();
+  /** What runs once a scope waits for no write: parked keys' re-queues and caughtUp() promises. */
+  private readonly waiters = new Map<string, (() => void)[]>();
   /** Subscriptions to the caches parked keys wait on. */
   private readonly followed = new Map<RevisionSource, () => void>();
   private staleTimer: { at: number; handle: TimerHandle } | undefined;
@@ -119,6 +121,7 @@ export class ControllerRunner {
       for (const timer of this.timers) this.clock.clearTimer(timer);
       this.timers.clear();
       if (this.staleTimer) this.clock.clearTimer(this.staleTimer.handle);
+      this.releaseWaiters();
       for (const unsubscribe of this.followed.values()) unsubscribe();
       this.followed.clear();
       this.parked.clear();
@@ -155,6 +158,7 @@ export class ControllerRunner {
       wrote: (revision, writtenKey) => {
         if (sourcesOf && revision > 0) this.ryw.wrote(scope, sourcesOf(writtenKey), revision);
       },
+      caughtUp: () => new Promise<void>((resolve) => (this.queue.isShutDown ? resolve() : this.whenCaughtUp(scope, resolve))),
     };
     try {
       const result = await this.options.reconcile(key, ctx);
@@ -187,17 +191,21 @@ export class ControllerRunner {
 
   /** Holds a key back until the caches its writes went to have them, or the wait goes stale. */
   private park(key: string, scope: string): void {
+    if (this.parked.has(key)) return;
     this.parked.add(key);
-    const wait = this.ryw.waitOf(scope);
-    if (!wait) return;
-    for (const source of wait.sources) {
-      if (!this.followed.has(source)) this.followed.set(source, source.on(() => this.scheduleRecheck()));
-    }
-    if (!this.staleTimer || this.staleTimer.at > wait.staleAt) {
-      if (this.staleTimer) this.clock.clearTimer(this.staleTimer.handle);
-      const at = wait.staleAt;
-      this.staleTimer = { at, handle: this.clock.setTimer(() => ((this.staleTimer = undefined), this.recheck()), Math.max(0, at - this.clock.now())) };
-    }
+    this.whenCaughtUp(scope, () => {
+      this.parked.delete(key);
+      this.queue.add(key);
+    });
+  }
+
+  /** Calls `fn` once `scope` waits for no write (at once when it waits for none). */
+  private whenCaughtUp(scope: string, fn: () => void): void {
+    if (!this.ryw.waiting(scope)) return fn();
+    const waiting = this.waiters.get(scope);
+    if (waiting) waiting.push(fn);
+    else this.waiters.set(scope, [fn]);
+    this.follow();
   }
 
   // An informer tells its listeners about an event before it moves its revision past it, so look
@@ -212,27 +220,46 @@ export class ControllerRunner {
   }
 
   private recheck(): void {
-    for (const key of this.parked) {
-      if (this.ryw.waiting(this.scopeOf(key))) continue;
-      this.parked.delete(key);
-      this.queue.add(key);
+    for (const [scope, fns] of this.waiters) {
+      if (this.ryw.waiting(scope)) continue;
+      this.waiters.delete(scope);
+      for (const fn of fns) fn();
     }
-    // Keep following only the caches that keys still wait on, and time out the earliest wait.
+    this.follow();
+  }
+
+  /** Follows exactly the caches some scope still waits on, and times out the earliest wait. */
+  private follow(): void {
     const needed = new Set<RevisionSource>();
     let staleAt = Infinity;
-    for (const key of this.parked) {
-      const wait = this.ryw.waitOf(this.scopeOf(key));
-      for (const source of wait?.sources ?? []) needed.add(source);
-      if (wait) staleAt = Math.min(staleAt, wait.staleAt);
+    for (const scope of this.waiters.keys()) {
+      const wait = this.ryw.waitOf(scope);
+      if (!wait) continue;
+      for (const source of wait.sources) needed.add(source);
+      staleAt = Math.min(staleAt, wait.staleAt);
     }
+    for (const source of needed) if (!this.followed.has(source)) this.followed.set(source, source.on(() => this.scheduleRecheck()));
     for (const [source, unsubscribe] of this.followed) {
       if (needed.has(source)) continue;
       unsubscribe();
       this.followed.delete(source);
     }
-    if (staleAt !== Infinity && !this.staleTimer) {
-      this.staleTimer = { at: staleAt, handle: this.clock.setTimer(() => ((this.staleTimer = undefined), this.recheck()), Math.max(0, staleAt - this.clock.now())) };
-    }
+    if (this.staleTimer && this.staleTimer.at <= staleAt) return;
+    if (this.staleTimer) this.clock.clearTimer(this.staleTimer.handle);
+    this.staleTimer = undefined;
+    if (staleAt === Infinity) return;
+    const handle = this.clock.setTimer(() => {
+      this.staleTimer = undefined;
+      this.recheck();
+    }, Math.max(0, staleAt - this.clock.now()));
+    this.staleTimer = { at: staleAt, handle };
+  }
+
+  /** Releases every wait (the run ends: nothing may stay blocked on a cache). */
+  private releaseWaiters(): void {
+    const fns = [...this.waiters.values()].flat();
+    this.waiters.clear();
+    for (const fn of fns) fn();
   }
 
   private startResync({ keys, everyMs }: { keys: () => Iterable<string>; everyMs: number }): void {

@@ -14,6 +14,11 @@ export interface ReconcileContext {
    * `onWritten`; a deletion counts too.
    */
   readonly wrote: (revision: number, writtenKey: string) => void;
+  /**
+   * Resolves once the caches hold every write recorded so far (or the wait went stale): for a
+   * decision that another controller makes under the same lock and must see these writes.
+   */
+  readonly caughtUp: () => Promise<void>;
 }
 
 /**

@@ -57,6 +57,8 @@ export interface ManagerOptions {
   clock?: Clock;
   metrics?: ControllerMetrics;
   logger?: Logger;
+  /** Called each term once the caches are synced and the controllers run. */
+  onRunning?: () => void;
 }
 
 /**
@@ -111,7 +113,9 @@ export class Manager {
       if (signal.aborted) return;
       logger?.info({ controllers: controllers.map((c) => c.name), watches: informers.prefixes.length }, 'caches synced; controllers running');
       running = true;
-      await Promise.all(runners.map((runner) => runner.run(signal)));
+      const runs = Promise.all(runners.map((runner) => runner.run(signal)));
+      this.options.onRunning?.();
+      await runs;
     } finally {
       // Runners that never ran still listen to the shared informers, which outlive the term.
       if (!running) for (const runner of runners) runner.detach();
