@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import type { Resolved } from '@helios/config';
-import { CAPACITY_SETTINGS } from './controllers/capacity/capacity-settings';
-import { FAILURE_SETTINGS } from './controllers/node-lifecycle/failure-settings';
+import { CAPACITY_SETTINGS, FAILURE_SETTINGS } from '@helios/controllers';
 
 /** Every setting of the control plane: flag, environment variable, default and one line of doc. */
 export const CONTROL_PLANE_SETTINGS = {

@@ -38,3 +38,4 @@ export {
   type RolloutSettings,
 } from './rollout-settings';
 export { canonicalJson, fnv1a64, templateHash } from './template-hash';
+export { applyRolloutAction, RESTARTED_AT_ANNOTATION, type RolloutOutcome } from './rollout-action';

@@ -3,7 +3,7 @@ import { ControllerMetrics, ControllerRegistry } from '@helios/controller-runtim
 import { LeaderElection, type Keys, type ResourceStore } from '@helios/store';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Gauge, type Registry } from 'prom-client';
-import { controlPlaneControllers } from '../controllers/controllers';
+import { controlPlaneControllers } from '@helios/controllers';
 import { EtcdConnection } from '../etcd-connection';
 import type { ControlPlaneConfig } from '../settings';
 import { CONFIG, KEYS, LOGGER, METRICS_REGISTRY, RESOURCE_STORE } from '../tokens';

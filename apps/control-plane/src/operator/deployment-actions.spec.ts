@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningControlPlane } from '../control-plane';
 import { bootControlPlane } from '../testing/boot';
 import { TestOperatorClient } from '../testing/operator-client';
-import { RESTARTED_AT_ANNOTATION } from './rollout-action';
+import { RESTARTED_AT_ANNOTATION } from '@helios/rollout';
 
 const endpoint = inject('etcdEndpoint');
 const root = `/t/${randomUUID()}/helios/v1`;

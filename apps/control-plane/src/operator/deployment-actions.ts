@@ -6,7 +6,7 @@ import { describeErrors, validateName, validateResource } from '@helios/validati
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, RESOURCE_STORE } from '../tokens';
 import { ApiError } from './api-error';
-import { applyRolloutAction } from './rollout-action';
+import { applyRolloutAction } from '@helios/rollout';
 
 /**
  * Scale and Rollout: edits of one deployment's spec, as read-modify-writes (compare-and-swap,

@@ -3,7 +3,7 @@ import { ManualClock } from '@helios/controller-runtime';
 import { waitFor } from '@helios/launcher';
 import { deployment, pool, replica } from '@helios/scheduling/testing';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { controllerWorld, type ControllerWorld } from '../placement/testing/controller-world';
+import { controllerWorld, type ControllerWorld } from '../testing/controller-world';
 import { CapacityController } from './capacity-controller';
 
 const R = Tier.TIER_RESERVED;

@@ -7,7 +7,7 @@ import { SimNodeFleet, SimProvider } from '@helios/sim';
 import { LeasePool } from '@helios/store';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PlacementController } from '../placement/placement-controller';
-import { controllerWorld, type ControllerWorld } from '../placement/testing/controller-world';
+import { controllerWorld, type ControllerWorld } from '../testing/controller-world';
 import { CapacityController } from './capacity-controller';
 
 const P = Tier.TIER_PREEMPTIBLE;

@@ -4,7 +4,7 @@ import { cell, deployment, pool, replica } from '@helios/scheduling/testing';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { CellLivenessController } from '../cell-liveness/cell-liveness-controller';
 import { PlacementController } from '../placement/placement-controller';
-import { controllerWorld } from '../placement/testing/controller-world';
+import { controllerWorld } from '../testing/controller-world';
 import { CapacityController } from './capacity-controller';
 
 const OD = Tier.TIER_ON_DEMAND;

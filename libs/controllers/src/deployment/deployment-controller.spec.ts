@@ -3,11 +3,10 @@ import { Deployment, ReplicaPhase, ReplicaTemplate, RolloutAction, metaOf, type 
 import { createLogger } from '@helios/config';
 import { ControllerMetrics, Manager, ManualClock, type Clock } from '@helios/controller-runtime';
 import { waitFor } from '@helios/launcher';
-import { COMPLETE, DEPLOYMENT_LABEL, DEPLOYMENT_UID_ANNOTATION, ROLLED_BACK, TEMPLATE_HASH_LABEL, findCondition, isRetiring, templateHash } from '@helios/rollout';
+import { applyRolloutAction, COMPLETE, DEPLOYMENT_LABEL, DEPLOYMENT_UID_ANNOTATION, ROLLED_BACK, TEMPLATE_HASH_LABEL, findCondition, isRetiring, templateHash } from '@helios/rollout';
 import { connectEtcd, Informer, Keys, LeaderElection, ResourceStore, SharedInformers, type Etcd3 } from '@helios/store';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { applyRolloutAction } from '../../operator/rollout-action';
 import { DeploymentController } from './deployment-controller';
 
 const endpoint = inject('etcdEndpoint');

@@ -3,7 +3,7 @@ import { waitFor } from '@helios/launcher';
 import { cell, deployment, pool, replica } from '@helios/scheduling/testing';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PlacementController } from './placement-controller';
-import { controllerWorld, type ControllerWorld } from './testing/controller-world';
+import { controllerWorld, type ControllerWorld } from '../testing/controller-world';
 
 const R = Tier.TIER_RESERVED;
 const P = Tier.TIER_PREEMPTIBLE;

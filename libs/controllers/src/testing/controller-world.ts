@@ -3,7 +3,7 @@ import { ControllerMetrics, Manager, type Clock, type Controller, type ManagedCo
 import { Keys, LeaderElection, LeasePool, ResourceStore, SharedInformers, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import type { ControllerDeps } from '../../controller-deps';
+import type { ControllerDeps } from '../controller-deps';
 
 /** A fresh key root with a leader's fence, for running control-plane controllers against the test etcd. */
 export interface ControllerWorld {
