@@ -210,11 +210,11 @@ describe('ControllerRunner', () => {
     const abort = new AbortController();
     const running = runner.run(abort.signal);
     runner.enqueue('a');
-    await waitFor(() => seen.length === 1, 'first reconcile');
+    await waitFor('first reconcile', () => seen.length === 1);
     // Woken again (its own write's event) before the cache holds revision 7: held back.
     runner.enqueue('a');
     runner.enqueue('b');
-    await waitFor(() => seen.includes('b'), 'other key');
+    await waitFor('other key', () => seen.includes('b'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toEqual(['a', 'b']);
     expect(cache.listeners.size).toBe(1);
@@ -222,7 +222,7 @@ describe('ControllerRunner', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toEqual(['a', 'b']);
     cache.reach(7);
-    await waitFor(() => seen.length === 3, 'reconcile after the cache caught up');
+    await waitFor('reconcile after the cache caught up', () => seen.length === 3);
     expect(seen).toEqual(['a', 'b', 'a']);
     expect(cache.listeners.size).toBe(0);
     abort.abort();
@@ -247,7 +247,7 @@ describe('ControllerRunner', () => {
     const abort = new AbortController();
     const running = runner.run(abort.signal);
     runner.enqueue('a');
-    await waitFor(() => seen.length === 1, 'first reconcile');
+    await waitFor('first reconcile', () => seen.length === 1);
     runner.enqueue('b');
     await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toEqual(['a']);
@@ -255,7 +255,7 @@ describe('ControllerRunner', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toEqual(['a']);
     clock.advance(1);
-    await waitFor(() => seen.length === 2, 'stale wait released');
+    await waitFor('stale wait released', () => seen.length === 2);
     expect(seen).toEqual(['a', 'b']);
     abort.abort();
     await running;
@@ -269,13 +269,13 @@ describe('ControllerRunner', () => {
     runner.resync(() => keys, 30_000);
     const abort = new AbortController();
     const running = runner.run(abort.signal);
-    await waitFor(() => seen.length === 2, 'first pass');
+    await waitFor('first pass', () => seen.length === 2);
     keys = ['z'];
     clock.advance(29_999);
     await new Promise((resolve) => setImmediate(resolve));
     expect(seen).toHaveLength(2);
     clock.advance(1);
-    await waitFor(() => seen.length === 3, 'resync');
+    await waitFor('resync', () => seen.length === 3);
     expect(seen.sort()).toEqual(['x', 'y', 'z']);
     abort.abort();
     await running;
@@ -304,7 +304,7 @@ describe('ControllerRunner', () => {
     const abort = new AbortController();
     const running = runner.run(abort.signal);
     runner.enqueue('k');
-    await waitFor(() => steps.length === 3, 'the reconcile to finish');
+    await waitFor('the reconcile to finish', () => steps.length === 3);
     expect(steps).toEqual(['nothing to wait for', 'still waiting', 'caught up']);
     abort.abort();
     await running;
