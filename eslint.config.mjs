@@ -14,7 +14,7 @@ const pureRoots = ['libs', 'apps'].flatMap((dir) =>
   }).map((name) => `${dir}/${name}`),
 );
 
-// I/O packages a pure decision library must never import (STYLE.md rule 2).
+// I/O packages a pure decision library must never import (docs/conventions.md, rule 2).
 const IO_PACKAGES = [
   '@nestjs/*', 'etcd3', '@grpc/*', '@aws-sdk/*', '@google-cloud/*', 'pino', 'pino-pretty', 'prom-client',
   'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'http2', 'node:http2',

@@ -35,7 +35,7 @@ const RESTART_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 30_000, jitter: 0
 const HEALTHY_RUN_MS = 60_000;
 
 /**
- * The one list of a component's controllers (STYLE.md rule 4), run only while this process
+ * The one list of a component's controllers (docs/conventions.md, rule 4), run only while this process
  * leads: `follow(election)` starts them all when leadership is won and stops them when it is
  * lost. Controllers fence their writes with the election, so one that has not stopped yet when
  * leadership goes still cannot write.

@@ -35,9 +35,9 @@ export interface ControllerRunnerOptions {
 
 /**
  * Wires event sources to a work queue and the queue to reconcile: the machine inside every
- * controller (DESIGN.md section 4). Subscribe sources with watch(), then run() until the
- * signal aborts. A runner runs once; a controller builds a new one (and fresh informers) each
- * time it starts, so a new leader never trusts a cache from a previous term.
+ * controller (docs/architecture.md, section 3). Subscribe sources with watch(), then run() until
+ * the signal aborts. A runner runs once: the Manager builds a new one for each controller each
+ * term, so no queue, backoff or read-your-writes wait outlives its term.
  */
 export class ControllerRunner {
   readonly queue: WorkQueue;

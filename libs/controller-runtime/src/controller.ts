@@ -22,7 +22,7 @@ export interface ReconcileContext {
 }
 
 /**
- * A control loop: informer caches feed a work queue that calls `reconcile(key)` (STYLE.md rule 4).
+ * A control loop: informer caches feed a work queue that calls `reconcile(key)` (docs/conventions.md, rule 4).
  * Reconcile is level-triggered: it gets only the key, never the event, and reads the current
  * state itself, so a missed or merged event cannot leave things wrong.
  */

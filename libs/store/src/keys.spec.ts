@@ -24,7 +24,7 @@ describe('Keys', () => {
     expect(keys.prefix(kind, parent)).toBe(prefix);
   });
 
-  it('builds the raw keys of DESIGN.md section 3', () => {
+  it('builds the raw keys of docs/architecture.md, section 2', () => {
     expect(keys.heartbeat('c1', 'n1')).toBe('/helios/v1/heartbeats/c1/n1');
     expect(keys.heartbeats()).toBe('/helios/v1/heartbeats/');
     expect(keys.heartbeats('c1')).toBe('/helios/v1/heartbeats/c1/');

@@ -1,7 +1,7 @@
 import { KINDS, type KindName } from '@helios/api';
 
 /**
- * Builds every etcd key Helios uses, under one root (DESIGN.md section 3).
+ * Builds every etcd key Helios uses, under one root (docs/architecture.md, section 2).
  *
  * ```
  * /helios/v1/cells/<cell>                 /helios/v1/heartbeats/<cell>/<node>

@@ -1,7 +1,7 @@
 /**
  * The bounds every resource is checked against. They are sanity limits, not capacity targets:
- * a value past one of them is a typo or an attack, never a real fleet (DESIGN.md section 7 plans
- * for 10,000 nodes in 20 cells).
+ * a value past one of them is a typo or an attack, never a real fleet (the benchmarks plan for
+ * 10,000 nodes in 20 cells: `npm run bench:scale`).
  */
 export const LIMITS = {
   /** Encoded size of one stored resource; etcd takes 1.5 MiB per request, we keep well below. */

@@ -21,7 +21,7 @@ const RESYNC_MS = 5 * 60_000;
 
 /**
  * Keeps spec.replicas Replicas of every Deployment and rolls them to a new template without
- * dropping capacity (DESIGN.md "Zero-downtime rollout"). Each reconcile of a deployment, from
+ * dropping capacity (docs/architecture.md, section 5, rollout). Each reconcile of a deployment, from
  * the informer caches of deployments and replicas:
  * 1. collects orphans (replicas of a deleted or re-created deployment);
  * 2. records the template's revision in status.history (resolveRevision) and stops there, so a
