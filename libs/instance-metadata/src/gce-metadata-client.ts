@@ -1,4 +1,4 @@
-import type { PreemptionNotice } from '@helios/provider';
+import type { PreemptionNotice } from './preemption-notice';
 import { parsePreempted } from './gce-preempted';
 
 /** Where and how the node agent reaches the GCE metadata server. */

@@ -1,4 +1,4 @@
-import type { PreemptionNotice } from '@helios/provider';
+import type { PreemptionNotice } from './preemption-notice';
 import { parseSpotInstanceAction, type SpotInstanceAction } from './spot-instance-action';
 
 /** Where and how the node agent reaches the EC2 instance metadata service. */

@@ -44,13 +44,7 @@ export interface Instance {
   token?: string;
 }
 
-/** A cloud taking a preemptible instance back, delivered ahead of the reclaim. */
-export interface PreemptionNotice {
-  instanceId: string;
-  node: string;
-  /** When the cloud will stop the instance. */
-  deadline: Date;
-}
+export type { PreemptionNotice } from '@helios/instance-metadata';
 
 /**
  * The only door to a cloud. Each cell agent holds one; nothing else calls a cloud SDK.

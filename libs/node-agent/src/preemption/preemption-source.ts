@@ -1,4 +1,4 @@
-import type { PreemptionNotice } from '@helios/provider';
+import type { PreemptionNotice } from '@helios/instance-metadata';
 
 /**
  * Where a node learns that its cloud will take it back: the AWS instance metadata service

@@ -1,6 +1,6 @@
 import { Node, NodePhase, Tier } from '@helios/api';
 import { createLogger } from '@helios/config';
-import type { PreemptionNotice } from '@helios/provider';
+import type { PreemptionNotice } from '@helios/instance-metadata';
 import { Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
