@@ -1,7 +1,7 @@
 import { createLogger, describeSettings, loadConfig } from '@helios/config';
 import { NodeAgent, PreemptionWatcher } from '@helios/node-agent';
 import { ProcessRuntime, reapOrphanGroups } from '@helios/replica-runtime';
-import { simulatedGpus } from '@helios/sim';
+import { simulatedGpus } from '@helios/sim/gpus';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { hostname, networkInterfaces } from 'node:os';
 import { parsePreemptionFlag, preemptionSourceFor } from './preemption-source';

@@ -12,4 +12,4 @@ export { SimCloudServer, type SimCloudServerOptions } from './sim-cloud-server';
 export { NodeHosts, type NodeAgentCommand, type NodeHostOptions } from './sim-node-hosts';
 export { SimNodeFleet, type SimNodeFleetOptions } from './sim-node-fleet';
 export { SimulatedRuntime, type SimulatedRuntimeOptions } from './simulated-runtime';
-export { simulatedGpus } from './simulated-gpus';
+export { simulatedGpus } from './gpus';

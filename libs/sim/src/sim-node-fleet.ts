@@ -4,7 +4,7 @@ import type { PreemptionNotice } from '@helios/provider';
 import type { ReplicaRuntime } from '@helios/replica-runtime';
 import { ResourceStore } from '@helios/store';
 import type { SimInstanceEvent, SimProvider } from './sim-provider';
-import { simulatedGpus } from './simulated-gpus';
+import { simulatedGpus } from './gpus';
 
 /** How the simulated nodes of a sim cloud run. */
 export interface SimNodeFleetOptions {
