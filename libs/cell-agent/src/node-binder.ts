@@ -1,8 +1,8 @@
 import { Replica, ReplicaPhase, ReplicaStatus } from '@helios/api';
 import type { Logger } from '@helios/config';
 import type { ReconcileContext } from '@helios/controller-runtime';
-import { awaitsNode, bindReplicas, replicaId, type Binding, type Unbound } from '@helios/scheduling';
-import { isConflict, isNotFound, type Fence, type ResourceStore } from '@helios/store';
+import { awaitsNode, bindReplicas, type Binding, type Unbound } from '@helios/scheduling';
+import type { Fence, ResourceStore } from '@helios/store';
 import type { CellCache } from './cell-cache';
 import type { CellLock } from './cell-lock';
 import { cellWrites, type CellWrites } from './cell-writes';
@@ -19,8 +19,6 @@ export interface NodeBinderDeps {
   leavingNodes: ReadonlySet<string>;
 }
 
-// Replica writes of one pass in flight at once.
-const WRITE_CONCURRENCY = 16;
 
 /** Tells whether a replica was retired (its deletion asked for). */
 export function isRetired(replica: Replica): boolean {
@@ -57,32 +55,27 @@ export class NodeBinder {
       return cache.isLive(name) && !leavingNodes.has(name);
     });
     const plan = bindReplicas({ cell: cellName, nodes, replicas });
-    const writes = [...plan.bindings.map((b) => () => this.bind(b, w)), ...plan.unbound.map((u) => () => this.explain(u, w))];
-    for (let i = 0; i < writes.length; i += WRITE_CONCURRENCY) {
-      await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map((write) => write()));
+    const writes = [...plan.bindings.map(bound), ...plan.unbound.flatMap(explained)];
+    try {
+      // A replica that changed or went since the cache saw it is skipped: its own event brings it
+      // back if it still waits.
+      await this.deps.store.updateEach('replica', writes, w.options());
+    } catch (err) {
+      throw new Error(`binding ${plan.bindings.length} replicas in cell ${cellName}`, { cause: err });
     }
     if (plan.bindings.length > 0) this.deps.log.info({ bound: plan.bindings.length, waiting: plan.unbound.length }, 'replicas bound to nodes');
     await w.caughtUp();
   }
+}
 
-  private bind({ replica, node, gpuIndices }: Binding, w: CellWrites): Promise<void> {
-    const status = ReplicaStatus.fromPartial({ ...replica.status, phase: ReplicaPhase.REPLICA_PHASE_BOUND, reason: '', message: '' });
-    return this.write(Replica.fromPartial({ ...replica, spec: { ...replica.spec, node, gpuIndices }, status }), w, `binding to node ${node}`);
-  }
+/** A replica bound to its node and GPUs, phase Bound, its wait reason cleared. */
+function bound({ replica, node, gpuIndices }: Binding): Replica {
+  const status = ReplicaStatus.fromPartial({ ...replica.status, phase: ReplicaPhase.REPLICA_PHASE_BOUND, reason: '', message: '' });
+  return Replica.fromPartial({ ...replica, spec: { ...replica.spec, node, gpuIndices }, status });
+}
 
-  /** Records why a replica waits, when its status gives another reason. */
-  private explain({ replica, reason, message }: Unbound, w: CellWrites): Promise<void> {
-    if (replica.status?.reason === reason) return Promise.resolve();
-    return this.write(Replica.fromPartial({ ...replica, status: { ...replica.status, reason, message } }), w, `recording ${reason}`);
-  }
-
-  private async write(next: Replica, w: CellWrites, what: string): Promise<void> {
-    try {
-      await this.deps.store.update('replica', next, w.options());
-    } catch (err) {
-      // Changed or deleted since the cache saw it: its own event brings it back if it still waits.
-      if (isConflict(err) || isNotFound(err)) return;
-      throw new Error(`${what}: replica ${replicaId(next)} in cell ${this.deps.cellName}`, { cause: err });
-    }
-  }
+/** A replica that waits, saying why; nothing when its status gives that reason already. */
+function explained({ replica, reason, message }: Unbound): Replica[] {
+  if (replica.status?.reason === reason) return [];
+  return [Replica.fromPartial({ ...replica, status: { ...replica.status, reason, message } })];
 }

@@ -115,6 +115,9 @@ describe('ResourceStore', () => {
     await expect(store.create('cell', cell('c2'), { fence: oldFence })).rejects.toBeInstanceOf(FencedError);
     await expect(store.delete('cell', 'c1', undefined, { fence: oldFence })).rejects.toBeInstanceOf(FencedError);
     await expect(store.mutate('cell', 'c1', undefined, (c) => c, { fence: oldFence })).rejects.toBeInstanceOf(FencedError);
+    const c0 = await store.create('cell', cell('c0'));
+    await expect(store.updateEach('cell', [c0, c1].map((c) => ({ ...c, spec: { ...c.spec!, region: 'x' } })), { fence: oldFence })).rejects.toBeInstanceOf(FencedError);
+    expect((await store.get('cell', 'c0'))?.spec?.region).toBe('us-east-1');
     expect(await store.get('cell', 'c2')).toBeUndefined();
     expect((await store.get('cell', 'c1'))?.spec?.region).toBe('us-east-1');
 
@@ -126,6 +129,32 @@ describe('ResourceStore', () => {
     // No election key at all is also deposed.
     await client.delete().key(election).exec();
     await expect(store.create('cell', cell('c3'), { fence: newFence })).rejects.toBeInstanceOf(FencedError);
+  });
+
+  it('updateEach writes a batch in one transaction, and one by one when any of it moved on', async () => {
+    const nodes = [];
+    for (let i = 0; i < 150; i++) nodes.push(await store.create('node', node('c1', `n${i}`)));
+    const writes: [number, string][] = [];
+    const relabelled = nodes.map((n) => ({ ...n, spec: { ...n.spec!, pool: 'p2' } }));
+    const results = await store.updateEach('node', relabelled, { onWritten: (revision, key) => writes.push([revision, key]) });
+    // 150 objects: a batch of 100 and one of 50, each at one revision.
+    const revisions = new Set(results.map((r) => (r as Node).metadata!.resourceVersion));
+    expect(revisions.size).toBe(2);
+    expect(writes).toHaveLength(150);
+    expect(new Set(writes.map(([revision]) => revision))).toEqual(revisions);
+    expect((await store.list('node', 'c1')).items.every((n) => n.spec?.pool === 'p2')).toBe(true);
+
+    // n1 moves on and n2 is deleted meanwhile: the batch falls back to one write each.
+    const stale = (results.slice(0, 4) as Node[]).map((n) => ({ ...n, spec: { ...n.spec!, pool: 'p3' } }));
+    await store.update('node', { ...(results[1] as Node), spec: { ...(results[1] as Node).spec!, gpus: 4 } });
+    await store.delete('node', 'n2', 'c1');
+    const again = await store.updateEach('node', stale);
+    expect(again[0]).toMatchObject({ spec: { pool: 'p3' } });
+    expect(again[1]).toBeInstanceOf(ConflictError);
+    expect(again[2]).toBeInstanceOf(NotFoundError);
+    expect(again[3]).toMatchObject({ spec: { pool: 'p3' } });
+    expect((await store.get('node', 'n1', 'c1'))?.spec).toMatchObject({ pool: 'p2', gpus: 4 });
+    expect(await store.get('node', 'n2', 'c1')).toBeUndefined();
   });
 
   it('binds a key to a lease and keeps the binding across updates that do not name one', async () => {

@@ -1,7 +1,7 @@
 import { Replica, ReplicaPhase, ReplicaStatus } from '@helios/api';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsCell, placeReplicas, type Assignment, type Unplaceable } from '@helios/scheduling';
-import { isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
+import type { Informer, WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { defaultCapacitySettings } from '../capacity/capacity-settings';
 import { demandingReplicas, isRetired } from './replica-demand';
@@ -14,9 +14,6 @@ export interface PlacementOptions {
   retryUnplaceableMs?: number;
 }
 
-// Replica writes of one reconcile in flight at once: enough to place a large deployment in a few
-// round trips, few enough not to flood etcd when hundreds of replicas arrive together.
-const WRITE_CONCURRENCY = 16;
 // Waiting deployments are looked at this often even when nothing changes, as a guard against a missed event.
 const RESYNC_MS = 60_000;
 
@@ -99,9 +96,13 @@ export class PlacementController implements ManagedController {
     if (plan.assignments.length === 0 && plan.unplaceable.length === 0) return;
 
     const opts: WriteOptions = { fence: this.deps.fence(), onWritten: ctx.wrote };
-    const writes = [...plan.assignments.map((a) => () => this.assign(a, opts)), ...plan.unplaceable.map((u) => () => this.markUnplaceable(u, opts))];
-    for (let i = 0; i < writes.length; i += WRITE_CONCURRENCY) {
-      await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map((write) => write()));
+    const writes = [...plan.assignments.map(assigned), ...plan.unplaceable.flatMap(explained)];
+    try {
+      // A replica that changed or went since the cache saw it is skipped: its own event brings it
+      // back if it still waits.
+      await this.deps.store.updateEach('replica', writes, opts);
+    } catch (err) {
+      throw new Error(`placing ${plan.assignments.length} replicas of deployment ${name}`, { cause: err });
     }
     if (plan.assignments.length > 0) {
       this.deps.logger.info({ deployment: name, placed: plan.assignments.length, unplaceable: plan.unplaceable.length }, 'replicas placed');
@@ -117,28 +118,18 @@ export class PlacementController implements ManagedController {
     }
     return names;
   }
+}
 
-  /** Writes a replica's cell and tier. */
-  private assign({ replica, cell, tier }: Assignment, opts: WriteOptions): Promise<void> {
-    const status = ReplicaStatus.fromPartial({ ...replica.status, phase: replica.status?.phase || ReplicaPhase.REPLICA_PHASE_PENDING, reason: '', message: '' });
-    return this.write(Replica.fromPartial({ ...replica, spec: { ...replica.spec, cell, tier }, status }), opts, `placing in cell ${cell}`);
-  }
+/** A replica with the cell and tier it was given, its wait reason cleared. */
+function assigned({ replica, cell, tier }: Assignment): Replica {
+  const status = ReplicaStatus.fromPartial({ ...replica.status, phase: replica.status?.phase || ReplicaPhase.REPLICA_PHASE_PENDING, reason: '', message: '' });
+  return Replica.fromPartial({ ...replica, spec: { ...replica.spec, cell, tier }, status });
+}
 
-  /** Records why a replica stays without a cell, when the replica does not say so already. */
-  private markUnplaceable({ replica, reason, message }: Unplaceable, opts: WriteOptions): Promise<void> {
-    if (replica.status?.reason === reason && replica.status.message === message) return Promise.resolve();
-    return this.write(Replica.fromPartial({ ...replica, status: { ...replica.status, reason, message } }), opts, `recording ${reason}`);
-  }
-
-  private async write(next: Replica, opts: WriteOptions, what: string): Promise<void> {
-    try {
-      await this.deps.store.update('replica', next, opts);
-    } catch (err) {
-      // Changed or deleted since the cache saw it: its own event brings it back if it still waits.
-      if (isConflict(err) || isNotFound(err)) return;
-      throw new Error(`${what}: replica ${next.spec?.deployment}/${next.metadata?.name}`, { cause: err });
-    }
-  }
+/** A replica that stays without a cell, saying why; nothing when it says so already. */
+function explained({ replica, reason, message }: Unplaceable): Replica[] {
+  if (replica.status?.reason === reason && replica.status.message === message) return [];
+  return [Replica.fromPartial({ ...replica, status: { ...replica.status, reason, message } })];
 }
 
 /** Tells whether a replica event gives GPUs back: deleted, failed or terminating, or unbound from a node. */
