@@ -11,9 +11,22 @@ describe('Teardown', () => {
       throw new Error('already gone');
     });
     teardown.add('agents', async () => ran.push('agents'));
-    await teardown.run();
-    await teardown.run();
+    expect(await teardown.run()).toBe(false);
+    expect(await teardown.run()).toBe(true);
     expect(ran).toEqual(['agents', 'etcd']);
     expect(reports).toEqual(['teardown: control plane failed: already gone']);
+  });
+
+  it('runs a step added while the others run before the ones still waiting', async () => {
+    const ran: string[] = [];
+    const teardown = new Teardown(() => undefined);
+    teardown.add('etcd', () => ran.push('etcd'));
+    teardown.add('router', async () => {
+      ran.push('router');
+      // A start still under way launches one more component meanwhile.
+      teardown.add('late cell agent', () => ran.push('late cell agent'));
+    });
+    expect(await teardown.run()).toBe(true);
+    expect(ran).toEqual(['router', 'late cell agent', 'etcd']);
   });
 });
