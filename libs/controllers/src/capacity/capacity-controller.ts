@@ -5,7 +5,7 @@ import { awaitsNode, CAPACITY_UNAVAILABLE, poolKey, replicaId, strandedReplicas 
 import { BY_CELL, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { demandingReplicas, isRetired } from '../placement/replica-demand';
-import { defaultCapacitySettings, plannerOptions, type CapacitySettings } from './capacity-settings';
+import { plannerOptions, resolveCapacitySettings, type CapacitySettings } from './capacity-settings';
 
 /**
  * The capacity planner's control loop: for each cell, turns the replicas placed there into a
@@ -38,7 +38,7 @@ export class CapacityController implements ManagedController {
     settings?: Partial<CapacitySettings>,
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.settings = { ...defaultCapacitySettings(), ...deps.capacity, ...settings };
+    this.settings = resolveCapacitySettings({ ...deps.capacity, ...settings });
   }
 
   setup(term: ControllerTerm): void {

@@ -1,7 +1,31 @@
 import { ConfigError, loadConfig } from '@helios/config';
 import { DEFAULT_STORM_SETTINGS, resolveStormSettings } from '@helios/failure-policy';
 import { describe, expect, it } from 'vitest';
-import { FAILURE_SETTINGS, stormSettings } from './failure-settings';
+import { FAILURE_SETTINGS, resolveFailureSettings, stormSettings } from './failure-settings';
+
+describe('resolveFailureSettings', () => {
+  it("defaults to the storm limiter's defaults, its window in seconds", () => {
+    expect(resolveFailureSettings()).toEqual({ stormFraction: 0.5, stormWindowSeconds: 10, degradedEvictionsPerSecond: 0.1 });
+    expect(resolveFailureSettings()).toEqual({
+      stormFraction: DEFAULT_STORM_SETTINGS.stormFraction,
+      stormWindowSeconds: DEFAULT_STORM_SETTINGS.stormWindowMs / 1000,
+      degradedEvictionsPerSecond: DEFAULT_STORM_SETTINGS.degradedEvictionsPerSecond,
+    });
+  });
+
+  it.each([
+    { given: { stormFraction: 0.3 }, want: { stormFraction: 0.3, stormWindowSeconds: 10, degradedEvictionsPerSecond: 0.1 } },
+    { given: { stormFraction: 2 }, want: { stormFraction: 1, stormWindowSeconds: 10, degradedEvictionsPerSecond: 0.1 } },
+    { given: { stormWindowSeconds: 4, degradedEvictionsPerSecond: 2 }, want: { stormFraction: 0.5, stormWindowSeconds: 4, degradedEvictionsPerSecond: 2 } },
+    { given: { stormWindowSeconds: -1, degradedEvictionsPerSecond: -1 }, want: { stormFraction: 0.5, stormWindowSeconds: 0, degradedEvictionsPerSecond: 0 } },
+  ])('$given -> $want', ({ given, want }) => {
+    expect(resolveFailureSettings(given)).toEqual(want);
+  });
+
+  it('is where the settings table takes its defaults from', () => {
+    expect(loadConfig(FAILURE_SETTINGS, [], {})).toEqual(resolveFailureSettings());
+  });
+});
 
 describe('failure settings', () => {
   it('default to the storm limiter defaults', () => {

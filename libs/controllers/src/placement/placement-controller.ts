@@ -3,7 +3,7 @@ import { systemClock, type Clock, type ControllerTerm, type ManagedController, t
 import { awaitsCell, placeReplicas, type Assignment, type Unplaceable } from '@helios/scheduling';
 import type { Informer, WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
-import { defaultCapacitySettings } from '../capacity/capacity-settings';
+import { resolveCapacitySettings } from '../capacity/capacity-settings';
 import { demandingReplicas, isRetired } from './replica-demand';
 
 /** Options of the placement controller. */
@@ -43,7 +43,7 @@ export class PlacementController implements ManagedController {
     options: PlacementOptions = {},
   ) {
     this.clock = deps.clock ?? systemClock;
-    this.backoffSeconds = options.capacityUnavailableBackoffSeconds ?? (deps.capacity ?? defaultCapacitySettings()).capacityUnavailableBackoffSeconds;
+    this.backoffSeconds = options.capacityUnavailableBackoffSeconds ?? resolveCapacitySettings(deps.capacity).capacityUnavailableBackoffSeconds;
     this.retryMs = options.retryUnplaceableMs ?? 5_000;
   }
 
