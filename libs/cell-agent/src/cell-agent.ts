@@ -6,26 +6,15 @@ import type { Etcd3 } from 'etcd3';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Registry } from 'prom-client';
+import { resolveCellAgentSettings, type CellAgentSettings } from './cell-agent-settings';
 import { cellControllers, type CellControllers } from './cell-controllers';
 import { GpuGauges } from './gpu-gauges';
 
-/** Who a cell agent is and how it paces itself. */
-export interface CellAgentOptions {
+/** Who a cell agent is, and how it paces itself (the defaults are resolveCellAgentSettings's). */
+export interface CellAgentOptions extends Partial<CellAgentSettings> {
   cell: string;
   /** This agent's id (value of its liveness and election keys); default `<host>-<pid>-<random>`. */
   id?: string;
-  /** TTL in seconds of the election and liveness leases; default 5. */
-  leaseTtl?: number;
-  /** Every pool is reconciled at least this often, to notice cloud drift; default 30 s. */
-  resyncMs?: number;
-  /** Retry delay of a pool whose launch found no capacity; default 30 s. */
-  capacityRetryMs?: number;
-  /** Keys reconciled at once (never one key twice at once); default 4. */
-  workers?: number;
-  /** How long a cloud instance etcd does not know is left alone before it is terminated; default 10 min. */
-  unknownInstanceGraceMs?: number;
-  /** How long an idle NotReady node's instance is kept in case it comes back; default 10 min. */
-  notReadyGraceMs?: number;
 }
 
 /** What a cell agent talks to. */
@@ -69,11 +58,12 @@ export class CellAgent {
 
   constructor(deps: CellAgentDeps, options: CellAgentOptions) {
     this.cell = options.cell;
+    const settings = resolveCellAgentSettings(options);
     this.id = options.id ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const store = deps.store ?? new ResourceStore(deps.client, deps.keys);
     this.log = (deps.logger ?? createLogger('cell-agent')).child({ cell: options.cell, agent: this.id });
     this.election = new LeaderElection(deps.client, deps.keys, `cell-agent-${options.cell}`, this.id, {
-      ttl: options.leaseTtl ?? 5,
+      ttl: settings.leaseTtl,
       leases: deps.leases,
       onError: (err) => this.log.warn({ err }, 'election problem (retrying)'),
     });
@@ -85,7 +75,7 @@ export class CellAgent {
       agentId: this.id,
       fence: () => this.election.fence(),
       gauges: deps.metrics ? new GpuGauges(deps.metrics) : undefined,
-      options,
+      options: { ...settings, cell: options.cell },
     });
     this.registry = new ControllerRegistry({
       logger: this.log,

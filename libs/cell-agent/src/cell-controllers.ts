@@ -3,7 +3,7 @@ import type { ControllerTerm, ManagedController, ReconcileContext, ReconcileResu
 import type { CloudProvider } from '@helios/provider';
 import { BY_CELL, type Fence, type Informer, type KeyInformer, type Keys, type Lease, type LeasePool, type ResourceStore } from '@helios/store';
 import type { Etcd3 } from 'etcd3';
-import type { CellAgentOptions } from './cell-agent';
+import type { CellAgentSettings } from './cell-agent-settings';
 import type { CellCache } from './cell-cache';
 import { CellLock } from './cell-lock';
 import { CellStatusReconciler } from './cell-status-reconciler';
@@ -22,7 +22,8 @@ export interface CellControllerDeps {
   agentId: string;
   fence: () => Fence;
   gauges?: GpuGauges;
-  options: CellAgentOptions;
+  /** The agent's cell and its settings, defaults applied. */
+  options: CellAgentSettings & { cell: string };
 }
 
 /** The cell's controllers, and a way to wake them all (after the cloud changed under them). */
@@ -123,7 +124,7 @@ class CellTerm implements CellCache {
  */
 export function cellControllers(deps: CellControllerDeps): CellControllers {
   const cell = deps.options.cell;
-  const resyncMs = deps.options.resyncMs ?? 30_000;
+  const resyncMs = deps.options.resyncMs;
   let current: CellTerm | undefined;
   const termOf = (term: ControllerTerm): CellTerm => {
     const shared = term.shared(TERM_KEY, () => new CellTerm(term, deps));
@@ -139,7 +140,7 @@ export function cellControllers(deps: CellControllerDeps): CellControllers {
 
   const pools: ManagedController = {
     name: 'pool',
-    workers: deps.options.workers ?? 4,
+    workers: deps.options.workers,
     backoff: { baseMs: 100, maxMs: 30_000, jitter: 0.2 },
     setup(term) {
       const t = termOf(term);
@@ -241,7 +242,7 @@ class LivenessKeyController implements ManagedController {
     const agents = term.informers.keyInformer(this.deps.keys.agents());
     this.agents = agents;
     term.watch(agents, (e) => (e.key === key ? LIVENESS_KEY : undefined));
-    term.resync(() => [LIVENESS_KEY], this.deps.options.resyncMs ?? 30_000);
+    term.resync(() => [LIVENESS_KEY], this.deps.options.resyncMs);
     let stopped = false;
     this.wake = () => {
       if (!stopped) term.enqueue(LIVENESS_KEY);
@@ -265,7 +266,7 @@ class LivenessKeyController implements ManagedController {
     // Leadership is checked before the key is put: a deposed leader must not claim the cell.
     this.deps.fence();
     const fresh = !this.lease;
-    const lease = this.lease ?? (await leases.grant(options.leaseTtl ?? 5));
+    const lease = this.lease ?? (await leases.grant(options.leaseTtl));
     try {
       await client.put(key).value(agentId).lease(lease.id).exec();
     } catch (err) {

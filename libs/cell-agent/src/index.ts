@@ -1,4 +1,5 @@
 export { CellAgent, type CellAgentDeps, type CellAgentOptions } from './cell-agent';
+export { resolveCellAgentSettings, type CellAgentSettings } from './cell-agent-settings';
 export type { CellCache } from './cell-cache';
 export { CellLock } from './cell-lock';
 export { CellStatusReconciler, type CellStatusReconcilerDeps } from './cell-status-reconciler';

@@ -6,6 +6,8 @@ import { countMembers, memberCondition, planPool, poolTarget, SCALE_DOWN_REASON,
 const { NODE_PHASE_READY: READY, NODE_PHASE_NOT_READY: NOT_READY, NODE_PHASE_DRAINING: DRAINING, NODE_PHASE_PROVISIONING: PROVISIONING } = NodePhase;
 const NOW = new Date('2030-01-01T11:00:00Z');
 const at = (hhmm: string) => new Date(`2030-01-01T${hhmm}:00Z`);
+// The graces of the worked example: 10 min for unknown and for NotReady instances.
+const GRACE = { unknownGraceMs: 10 * 60_000, notReadyGraceMs: 10 * 60_000 };
 
 /** A member with a registered Node in `phase` (undefined: no Node yet). */
 const member = (node: string, over: Partial<PoolMember> & { reason?: string; since?: string; preemptionTime?: string; cordoned?: boolean } = {}): PoolMember => {
@@ -79,42 +81,42 @@ describe('planPool', () => {
     // Only idle nodes go: a is busy, so target 0 still keeps it.
     { target: 0, want: { launch: 0, reinstate: [], scaleDown: ['d', 'c', 'b'], terminate: ['e:Drained', 'f:NotReady', 'g:Unknown'] } },
   ])('worked example, target $target', ({ target, want }) => {
-    expect(names(planPool(target, example, { now: NOW }))).toEqual(want);
+    expect(names(planPool(target, example, { now: NOW, ...GRACE }))).toEqual(want);
   });
 
   it('launches the whole target into an empty pool', () => {
-    expect(names(planPool(3, [], { now: NOW }))).toEqual({ launch: 3, reinstate: [], scaleDown: [], terminate: [] });
+    expect(names(planPool(3, [], { now: NOW, ...GRACE }))).toEqual({ launch: 3, reinstate: [], scaleDown: [], terminate: [] });
   });
 
   it('counts an unknown instance inside its grace as provisioning, and a cordoned node not at all', () => {
     const fresh = member('fresh', { phase: undefined, known: false, launchedAt: at('10:55') });
     const cordoned = member('cordoned', { cordoned: true });
-    expect(names(planPool(2, [fresh, cordoned], { now: NOW }))).toEqual({ launch: 1, reinstate: [], scaleDown: [], terminate: [] });
+    expect(names(planPool(2, [fresh, cordoned], { now: NOW, ...GRACE }))).toEqual({ launch: 1, reinstate: [], scaleDown: [], terminate: [] });
   });
 
   it('counts a Ready node whose heartbeat the cache has not seen yet, as the planner does', () => {
-    expect(names(planPool(1, [member('fresh', { live: false })], { now: NOW }))).toEqual({ launch: 0, reinstate: [], scaleDown: [], terminate: [] });
+    expect(names(planPool(1, [member('fresh', { live: false })], { now: NOW, ...GRACE }))).toEqual({ launch: 0, reinstate: [], scaleDown: [], terminate: [] });
   });
 
   it('keeps a busy NotReady node, and a NotReady node inside its grace', () => {
     const busy = member('busy', { phase: NOT_READY, since: '09:00', live: false, busy: true });
     const recent = member('recent', { phase: NOT_READY, since: '10:55', live: false });
-    expect(names(planPool(0, [busy, recent], { now: NOW }))).toEqual({ launch: 0, reinstate: [], scaleDown: [], terminate: [] });
+    expect(names(planPool(0, [busy, recent], { now: NOW, ...GRACE }))).toEqual({ launch: 0, reinstate: [], scaleDown: [], terminate: [] });
   });
 
   it('terminates a preempted node once its replicas are gone, and never puts it back', () => {
     const preempted = member('p', { phase: DRAINING, reason: 'Preempted', preemptionTime: at('11:02').toISOString() });
-    expect(names(planPool(1, [preempted], { now: NOW }))).toEqual({ launch: 1, reinstate: [], scaleDown: [], terminate: ['p:Drained'] });
-    expect(names(planPool(1, [{ ...preempted, busy: true }], { now: NOW }))).toEqual({ launch: 1, reinstate: [], scaleDown: [], terminate: [] });
+    expect(names(planPool(1, [preempted], { now: NOW, ...GRACE }))).toEqual({ launch: 1, reinstate: [], scaleDown: [], terminate: ['p:Drained'] });
+    expect(names(planPool(1, [{ ...preempted, busy: true }], { now: NOW, ...GRACE }))).toEqual({ launch: 1, reinstate: [], scaleDown: [], terminate: [] });
   });
 
   it('neither counts nor terminates live nodes the cloud does not list', () => {
     const manual = member('manual', { instanceId: undefined, state: undefined });
-    expect(names(planPool(1, [manual], { now: NOW })).launch).toBe(1);
-    expect(names(planPool(0, [manual, member('x')], { now: NOW })).scaleDown).toEqual(['x']);
+    expect(names(planPool(1, [manual], { now: NOW, ...GRACE })).launch).toBe(1);
+    expect(names(planPool(0, [manual, member('x')], { now: NOW, ...GRACE })).scaleDown).toEqual(['x']);
   });
 
   it('breaks ties between equally old nodes by name, so the plan is deterministic', () => {
-    expect(names(planPool(1, [member('y'), member('x')], { now: NOW })).scaleDown).toEqual(['x']);
+    expect(names(planPool(1, [member('y'), member('x')], { now: NOW, ...GRACE })).scaleDown).toEqual(['x']);
   });
 });

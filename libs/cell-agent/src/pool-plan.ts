@@ -19,19 +19,17 @@ export interface PoolPlan {
   terminate: { member: PoolMember; reason: TerminateReason }[];
 }
 
-/** Grace periods of planPool. */
+/** Grace periods of planPool: the cell agent's settings (see resolveCellAgentSettings). */
 export interface PoolPlanOptions {
   now: Date;
-  /** How long an instance etcd does not know is left alone (it may be booting); default 10 min. */
-  unknownGraceMs?: number;
-  /** How long an idle NotReady node's instance is kept in case it comes back; default 10 min. */
-  notReadyGraceMs?: number;
+  /** How long an instance etcd does not know is left alone (it may be booting). */
+  unknownGraceMs: number;
+  /** How long an idle NotReady node's instance is kept in case it comes back. */
+  notReadyGraceMs: number;
 }
 
 /** How a member counts in the pool's status. */
 export type MemberCondition = 'provisioning' | 'ready' | 'notReady' | 'draining';
-
-const DEFAULT_GRACE_MS = 10 * 60_000;
 
 /**
  * The node count a pool should have: the planner's `desired`, never below `min`, never above `max`
@@ -145,10 +143,10 @@ export function planPool(target: number, members: readonly PoolMember[], options
   return plan;
 }
 
-function pastGrace(since: Date | number | undefined, graceMs: number | undefined, now: Date): boolean {
+function pastGrace(since: Date | number | undefined, graceMs: number, now: Date): boolean {
   const at = since instanceof Date ? since.getTime() : since;
   if (at === undefined || Number.isNaN(at)) return false;
-  return now.getTime() - at >= (graceMs ?? DEFAULT_GRACE_MS);
+  return now.getTime() - at >= graceMs;
 }
 
 function scaleDownOrder(x: PoolMember, y: PoolMember): number {

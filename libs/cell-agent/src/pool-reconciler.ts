@@ -6,6 +6,7 @@ import { CAPACITY_UNAVAILABLE, GpuHoldings } from '@helios/scheduling';
 import { isConflict, isNotFound, type Fence, type ResourceStore } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import type { CellCache } from './cell-cache';
+import { resolveCellAgentSettings, type CellAgentSettings } from './cell-agent-settings';
 import { CellLock } from './cell-lock';
 import { gpuCapacity } from './gpu-capacity';
 import type { GpuGauges } from './gpu-gauges';
@@ -28,16 +29,16 @@ export interface PoolReconcilerDeps {
   /** The leader's fence; throws when no longer leader, which ends the reconcile. */
   fence: () => Fence;
   log: Logger;
-  /** How long to wait before retrying a pool whose launch found no capacity. Default 30 s. */
+  /** How long to wait before retrying a pool whose launch found no capacity (default: resolveCellAgentSettings's). */
   capacityRetryMs?: number;
   /** Shared with the node binder: scale-down decisions and bindings never interleave. */
   lock?: CellLock;
   /** Shared with the node binder: nodes being given back, never to be bound to. */
   leavingNodes?: Set<string>;
   gauges?: GpuGauges;
-  /** How long a cloud instance etcd does not know is left alone before it is terminated. Default 10 min. */
+  /** How long a cloud instance etcd does not know is left alone before it is terminated (default: resolveCellAgentSettings's). */
   unknownInstanceGraceMs?: number;
-  /** How long an idle NotReady node's instance is kept in case it comes back. Default 10 min. */
+  /** How long an idle NotReady node's instance is kept in case it comes back (default: resolveCellAgentSettings's). */
   notReadyGraceMs?: number;
   /** Clock; default the wall clock. */
   now?: () => Date;
@@ -76,13 +77,13 @@ interface LaunchOutcome {
  * CapacityUnavailable condition's time is refreshed so the planner's backoff restarts too.
  */
 export class PoolReconciler {
-  private readonly capacityRetryMs: number;
+  private readonly settings: Pick<CellAgentSettings, 'capacityRetryMs' | 'unknownInstanceGraceMs' | 'notReadyGraceMs'>;
   private readonly lock: CellLock;
   private readonly leaving: Set<string>;
   private readonly now: () => Date;
 
   constructor(private readonly deps: PoolReconcilerDeps) {
-    this.capacityRetryMs = deps.capacityRetryMs ?? 30_000;
+    this.settings = resolveCellAgentSettings({ capacityRetryMs: deps.capacityRetryMs, unknownInstanceGraceMs: deps.unknownInstanceGraceMs, notReadyGraceMs: deps.notReadyGraceMs });
     this.lock = deps.lock ?? new CellLock();
     this.leaving = deps.leavingNodes ?? new Set();
     this.now = deps.now ?? (() => new Date());
@@ -125,7 +126,7 @@ export class PoolReconciler {
     const preemptedSince = await this.retireFromPreempted(members, now, w);
     const spec = pool.spec!;
     const target = poolTarget(spec.min, pool.status?.desired ?? 0, spec.max);
-    const plan = planPool(target, members, { now, unknownGraceMs: this.deps.unknownInstanceGraceMs, notReadyGraceMs: this.deps.notReadyGraceMs });
+    const plan = planPool(target, members, { now, unknownGraceMs: this.settings.unknownInstanceGraceMs, notReadyGraceMs: this.settings.notReadyGraceMs });
     let result: ReconcileResult = {};
 
     await this.reinstate(plan.reinstate, w);
@@ -139,7 +140,7 @@ export class PoolReconciler {
       await this.launch(cell, pool, intent, outcome);
       instances = merge(instances, outcome.instances);
     }
-    if (outcome.refused) result = { requeueAfter: this.capacityRetryMs };
+    if (outcome.refused) result = { requeueAfter: this.settings.capacityRetryMs };
 
     const terminated = await this.giveBack(poolName, plan, target, w);
     if (terminated.size > 0) instances = instances.filter((i) => !terminated.has(i.id));
@@ -334,7 +335,7 @@ export class PoolReconciler {
         });
         if (outcome.refused) {
           status.conditions = setCondition(old.conditions, capacityCondition('True', outcome.refused.reason, outcome.refused.message, now), true);
-          status.capacityRetryTime = new Date(now.getTime() + this.capacityRetryMs).toISOString();
+          status.capacityRetryTime = new Date(now.getTime() + this.settings.capacityRetryMs).toISOString();
         } else if (outcome.launched) {
           status.conditions = setCondition(old.conditions, capacityCondition('False', 'Launched', 'the last launch went through', now), false);
           status.capacityRetryTime = undefined;
