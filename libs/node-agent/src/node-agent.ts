@@ -5,14 +5,15 @@ import { isAlreadyExists, isNotFound, ResourceStore, type Keys, type Lease, type
 import type { Etcd3 } from 'etcd3';
 import { randomUUID } from 'node:crypto';
 import { readGpuInventory, type GpuInventory, type GpuInventoryOption } from './gpu-inventory';
+import { resolveNodeAgentSettings, type NodeAgentSettings } from './node-agent-settings';
 import { ReplicaBindings } from './replica-bindings';
 import { ReplicaSupervisor } from './replica-supervisor';
 
 /** Labels every Node carries, so selectors need not decode specs. */
 export const POOL_LABEL = 'helios.io/pool';
 
-/** What a node agent is: the host's identity in its cell and the GPUs it brings. */
-export interface NodeAgentOptions {
+/** What a node agent is: the host's identity in its cell and the GPUs it brings; its settings' defaults are resolveNodeAgentSettings's. */
+export interface NodeAgentOptions extends Partial<Omit<NodeAgentSettings, 'preemptionPollMs'>> {
   cell: string;
   pool: string;
   nodeName: string;
@@ -23,16 +24,8 @@ export interface NodeAgentOptions {
   /** Cloud instance id; defaults to the node name (a host not launched by a provider). */
   providerId?: string;
   zone?: string;
-  /** Address replicas on this node are reached at; default 127.0.0.1. */
-  address?: string;
-  /** Heartbeat lease TTL in seconds; default 5 (etcd raises anything under 2). */
-  leaseTtl?: number;
   /** Where the GPU list comes from. */
   inventory: GpuInventoryOption;
-  /** Drain before SIGTERM of a retired replica whose deployment strategy leaves it at 0; default 3 s. */
-  drainSeconds?: number;
-  /** SIGTERM-to-SIGKILL grace of a retired replica whose strategy leaves it at 0; default 10 s. */
-  terminationGraceSeconds?: number;
 }
 
 /** What a node agent talks to; one client, store and lease pool serve thousands of agents. */
@@ -74,7 +67,7 @@ let sharedLogger: Logger | undefined;
 export class NodeAgent {
   private readonly store: ResourceStore;
   private readonly log: Logger;
-  private readonly ttl: number;
+  private readonly settings: NodeAgentSettings;
   private inventory: GpuInventory | undefined;
   private lease: Lease | undefined;
   private starting: Promise<void> | undefined;
@@ -90,7 +83,7 @@ export class NodeAgent {
     readonly options: NodeAgentOptions,
   ) {
     this.store = deps.store ?? new ResourceStore(deps.client, deps.keys);
-    this.ttl = options.leaseTtl ?? 5;
+    this.settings = resolveNodeAgentSettings(options);
     this.log = (deps.logger ?? (sharedLogger ??= createLogger('node-agent'))).child({ cell: options.cell, node: options.nodeName });
   }
 
@@ -151,7 +144,7 @@ export class NodeAgent {
     if (!bindings) bindings = this.ownBindings = new ReplicaBindings(this.deps.client, this.deps.keys, { logger: this.log });
     const supervisor = new ReplicaSupervisor(
       { store: this.store, bindings, runtime, logger: this.log },
-      { cell: o.cell, node: o.nodeName, address: o.address ?? '127.0.0.1', drainSeconds: o.drainSeconds, terminationGraceSeconds: o.terminationGraceSeconds },
+      { ...this.settings, cell: o.cell, node: o.nodeName },
     );
     this.supervisor = supervisor;
     try {
@@ -191,7 +184,7 @@ export class NodeAgent {
 
   /** One registration: lease, heartbeat, Node. Leaves no lease behind when it fails. */
   private async register(): Promise<void> {
-    const lease = await this.deps.leases.grant(this.ttl);
+    const lease = await this.deps.leases.grant(this.settings.leaseTtl);
     if (this.stopped) {
       await revokeQuietly(lease);
       return;
@@ -303,7 +296,7 @@ export class NodeAgent {
         phase,
         gpus,
         allocatableGpus: gpus.filter((g) => g.healthy).length,
-        address: o.address ?? '127.0.0.1',
+        address: this.settings.address,
         reason: phase === NodePhase.NODE_PHASE_READY ? '' : (current?.status?.reason ?? ''),
         lastTransitionTime: current?.status?.phase === phase ? (current.status.lastTransitionTime ?? now) : now,
         leaseId: lease.id,

@@ -3,21 +3,17 @@ import type { Logger } from '@helios/config';
 import { ControllerRunner } from '@helios/controller-runtime';
 import type { ReplicaRun, ReplicaRuntime, StopOptions } from '@helios/replica-runtime';
 import { isNotFound, type ResourceStore } from '@helios/store';
+import type { NodeAgentSettings } from './node-agent-settings';
 import type { ReplicaBindings } from './replica-bindings';
 import { isBoundTo, replicaStatusFor, sameStatus } from './replica-status';
 
-/** Who the supervisor runs replicas for, and how it stops them. */
-export interface ReplicaSupervisorOptions {
+/**
+ * Who the supervisor runs replicas for (`address` is the host part of every endpoint it reports),
+ * and how it stops them: the node agent's settings, defaults applied.
+ */
+export interface ReplicaSupervisorOptions extends Pick<NodeAgentSettings, 'address' | 'drainSeconds' | 'terminationGraceSeconds' | 'shutdownGraceSeconds'> {
   cell: string;
   node: string;
-  /** The node's address: the host part of every endpoint it reports. */
-  address: string;
-  /** Drain before SIGTERM when the deployment's strategy leaves drainSeconds at 0; default 3. */
-  drainSeconds?: number;
-  /** SIGTERM-to-SIGKILL grace when the strategy leaves terminationGraceSeconds at 0; default 10. */
-  terminationGraceSeconds?: number;
-  /** Grace of the replicas still running when the agent itself stops; default 5. */
-  shutdownGraceSeconds?: number;
 }
 
 /** What a supervisor talks to. */
@@ -111,7 +107,7 @@ export class ReplicaSupervisor {
     this.unsubscribe?.();
     this.abort?.abort();
     await this.running;
-    const grace = { drainMs: 0, graceMs: 1000 * (this.options.shutdownGraceSeconds ?? 5) };
+    const grace = { drainMs: 0, graceMs: 1000 * this.options.shutdownGraceSeconds };
     await Promise.all([...this.runs.values()].map((record) => record.run.stop(grace).catch(() => undefined)));
     for (const record of this.runs.values()) record.unsubscribe();
     this.runs.clear();
@@ -243,12 +239,12 @@ export class ReplicaSupervisor {
       this.log.warn({ err, deployment: replica.spec?.deployment }, 'cannot read the deployment strategy; using the default drain and grace');
     }
     return {
-      drainMs: 1000 * (strategy?.drainSeconds || (this.options.drainSeconds ?? 3)),
-      graceMs: 1000 * (strategy?.terminationGraceSeconds || (this.options.terminationGraceSeconds ?? 10)),
+      drainMs: 1000 * (strategy?.drainSeconds || this.options.drainSeconds),
+      graceMs: 1000 * (strategy?.terminationGraceSeconds || this.options.terminationGraceSeconds),
     };
   }
 
   private defaultGraceMs(): number {
-    return 1000 * (this.options.terminationGraceSeconds ?? 10);
+    return 1000 * this.options.terminationGraceSeconds;
   }
 }

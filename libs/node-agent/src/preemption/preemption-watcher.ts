@@ -1,5 +1,6 @@
 import { createLogger, type Logger } from '@helios/config';
 import type { ResourceStore } from '@helios/store';
+import { resolveNodeAgentSettings } from '../node-agent-settings';
 import { markNodePreempted } from './mark-preempted';
 import type { PreemptionSource } from './preemption-source';
 
@@ -7,7 +8,7 @@ import type { PreemptionSource } from './preemption-source';
 export interface PreemptionWatcherOptions {
   cell: string;
   node: string;
-  /** Poll period; default 5 s (AWS asks for every 5 s against a 2-minute notice; GCE gives 30 s). */
+  /** Poll period (default: resolveNodeAgentSettings's preemptionPollMs). */
   pollMs?: number;
 }
 
@@ -31,6 +32,7 @@ export class PreemptionWatcher {
   private stopped = false;
   private polling: Promise<void> | undefined;
   private readonly log: Logger;
+  private readonly pollMs: number;
   /** The notice seen, once there is one. */
   notice: { deadline: Date } | undefined;
 
@@ -39,6 +41,7 @@ export class PreemptionWatcher {
     private readonly options: PreemptionWatcherOptions,
   ) {
     this.log = (deps.logger ?? createLogger('preemption-watcher')).child({ cell: options.cell, node: options.node });
+    this.pollMs = resolveNodeAgentSettings({ preemptionPollMs: options.pollMs }).preemptionPollMs;
   }
 
   /** Starts polling at once. */
@@ -69,11 +72,11 @@ export class PreemptionWatcher {
     this.timer = setTimeout(() => {
       this.polling = this.pollOnce().then(
         (marked) => {
-          if (!marked && !this.stopped) this.schedule(this.options.pollMs ?? 5_000);
+          if (!marked && !this.stopped) this.schedule(this.pollMs);
         },
         (err: unknown) => {
           this.log.warn({ err }, 'reading or recording the preemption notice failed; trying again');
-          if (!this.stopped) this.schedule(this.options.pollMs ?? 5_000);
+          if (!this.stopped) this.schedule(this.pollMs);
         },
       );
     }, ms);
