@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Kind, ListRequest, NodePhase, type ListResponse } from '@helios/api';
-import { ConfigError, describeSettings, loadConfig } from '@helios/config';
-import { findEtcdBinary, freePort, startEtcd, type EtcdProcess } from '@helios/etcd-process';
-import { REPO_ROOT, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { findEtcdBinary, freePort, startEtcd } from '@helios/etcd-process';
+import { REPO_ROOT, launchComponent, runComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { connectOperator, type OperatorApi } from '@helios/operator-client';
 import { NodeHosts, SimCloudServer, SimProvider } from '@helios/sim';
 import { summarizeDeployment, summarizeFleet } from './fleet-file';
@@ -26,7 +25,6 @@ const SETTINGS = {
   routerAddr: { flag: 'router-addr', env: 'HELIOS_ROUTER_LISTEN', default: '127.0.0.1:8080', doc: 'address of the router in front of the sample deployment' },
   cellMetricsPort: { flag: 'cell-metrics-port', env: 'HELIOS_CELL_METRICS_PORT', default: 9465, doc: "first cell agent's /metrics port (one port per cell, counting up)" },
   nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, doc: 'seconds a node may be silent before it is dead' },
-  help: { flag: 'help', env: 'HELIOS_HELP', default: false, doc: 'print this help' },
 };
 
 const say = (line: string): void => console.log(`helios: ${line}`);
@@ -60,67 +58,43 @@ function listNodes(client: OperatorApi): Promise<ListResponse> {
   return client.list(ListRequest.fromPartial({ kind: Kind.KIND_NODE }));
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig(SETTINGS);
-  if (config.help) {
-    console.log(`usage: npm start -- [flags]\n\n${describeSettings(SETTINGS)}`);
-    return;
-  }
-  const stateDir = resolve(REPO_ROOT, config.stateDir);
-  const logs = join(stateDir, 'logs');
-  const fleetPath = resolve(REPO_ROOT, config.fleet);
-  const fleet = summarizeFleet(fleetPath);
+runComponent({
+  name: 'local-fleet',
+  summary: 'The local Helios fleet in the foreground: etcd, the control plane, a cell agent per cell of the fleet file (simulated cloud, nodes as real node-agent processes) and a sample deployment behind the router. Ctrl-C stops everything it started.',
+  usage: 'npm start -- [--flag value ...]',
+  settings: SETTINGS,
+  async start(config, fleetRun) {
+    const { onStop } = fleetRun;
+    const stateDir = resolve(REPO_ROOT, config.stateDir);
+    const logs = join(stateDir, 'logs');
+    const fleetPath = resolve(REPO_ROOT, config.fleet);
+    const fleet = summarizeFleet(fleetPath);
 
-  ensureEtcd();
-  const cellMetricsAddrs = fleet.cells.map((_, i) => `127.0.0.1:${config.cellMetricsPort + i}`);
-  for (const addr of [config.grpcAddr, config.metricsAddr, ...cellMetricsAddrs, ...(config.deployment ? [config.routerAddr] : [])]) {
-    if (!(await portFree(addr))) throw new Error(`${addr} is in use: is another Helios fleet running? Stop it or pass --grpc-addr/--metrics-addr`);
-  }
-
-  const started: ComponentProcess[] = [];
-  let etcd: EtcdProcess | undefined;
-  let hosts: NodeHosts | undefined;
-  let simServer: SimCloudServer | undefined;
-  // The simulated cloud lives in this process and boots every instance as a real node-agent
-  // process, so a node can be killed like a host (kill -9 its node-agent) and outlives a
-  // restarted cell agent, as a cloud would.
-  const sim = new SimProvider({ launchLatencyMs: 200 });
-  let stopping = false;
-  const shutdown = async (code: number): Promise<never> => {
-    if (!stopping) {
-      stopping = true;
-      say('stopping ...');
-      // Router and cell agents first, then the node agents (they stop their replicas and revoke
-      // their leases), then the control plane, then etcd.
-      for (const proc of [...started].reverse().filter((p) => p.name !== 'control-plane')) await proc.stop('SIGTERM', 10_000);
-      await hosts?.stop();
-      await simServer?.stop();
-      sim.close();
-      for (const proc of started.filter((p) => p.name === 'control-plane')) await proc.stop('SIGTERM', 10_000);
-      await etcd?.stop();
-      say('stopped; nothing left running');
+    ensureEtcd();
+    const cellMetricsAddrs = fleet.cells.map((_, i) => `127.0.0.1:${config.cellMetricsPort + i}`);
+    for (const addr of [config.grpcAddr, config.metricsAddr, ...cellMetricsAddrs, ...(config.deployment ? [config.routerAddr] : [])]) {
+      if (!(await portFree(addr))) throw new Error(`${addr} is in use: is another Helios fleet running? Stop it or pass --grpc-addr/--metrics-addr`);
     }
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
 
-  try {
+    // Stop steps run last-registered first: the router and cell agents, then the node agents (they
+    // stop their replicas and revoke their leases), then the control plane, then etcd.
+    onStop('the last word', () => say('stopped; nothing left running'));
     const etcdDir = join(stateDir, 'etcd');
     if (!config.keepState) rmSync(etcdDir, { recursive: true, force: true });
     mkdirSync(logs, { recursive: true });
     const etcdPort = (await portFree(`127.0.0.1:${config.etcdPort}`)) ? config.etcdPort : await freePort();
-    etcd = await startEtcd({ dataDir: etcdDir, clientPort: etcdPort, logFile: join(logs, 'etcd.log') });
+    const etcd = await startEtcd({ dataDir: etcdDir, clientPort: etcdPort, logFile: join(logs, 'etcd.log') });
+    onStop('etcd', () => etcd.stop());
     say(`etcd          ${etcd.endpoint} (data ${etcdDir})`);
 
     const common = ['--etcd', etcd.endpoint];
     const env = { HELIOS_LOG_FORMAT: 'json' };
     const supervise = (proc: ComponentProcess): ComponentProcess => {
-      started.push(proc);
+      onStop(proc.name, () => proc.stop('SIGTERM', 10_000));
       void proc.exited.then((code) => {
-        if (!stopping) {
+        if (!fleetRun.stopping) {
           say(`${proc.name} exited unexpectedly (${code}); see ${join(logs, proc.name.replace('/', '-') + '.log')}`);
-          void shutdown(1);
+          fleetRun.stop(1, `${proc.name} exited unexpectedly`);
         }
       });
       return proc;
@@ -142,9 +116,16 @@ async function main(): Promise<void> {
 
     execFileSync(process.execPath, [join(REPO_ROOT, 'apps/cli/bin/helios.js'), '--server', config.grpcAddr, 'apply', '-f', fleetPath], { stdio: 'inherit' });
 
-    hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: etcd.endpoint, root: '/helios/v1', logDir: logs, leaseTtl: config.nodeLeaseTtl, drainSeconds: 2 });
+    // The simulated cloud lives in this process and boots every instance as a real node-agent
+    // process, so a node can be killed like a host (kill -9 its node-agent) and outlives a
+    // restarted cell agent, as a cloud would.
+    const sim = new SimProvider({ launchLatencyMs: 200 });
+    onStop('the simulated cloud', () => sim.close());
+    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: etcd.endpoint, root: '/helios/v1', logDir: logs, leaseTtl: config.nodeLeaseTtl, drainSeconds: 2 });
     hosts.start();
-    simServer = await SimCloudServer.start(sim);
+    onStop('simulated hosts', () => hosts.stop());
+    const simServer = await SimCloudServer.start(sim);
+    onStop('the simulated cloud server', () => simServer.stop());
 
     for (const [i, cell] of fleet.cells.entries()) {
       supervise(
@@ -202,13 +183,5 @@ Try next (in another terminal):
   npx helios rollout status deployment/chat
   curl -s ${config.metricsAddr}/metrics | grep helios_
 Press Ctrl-C here to stop the fleet.`);
-  } catch (err) {
-    console.error(`helios: ${err instanceof Error ? err.message : String(err)}`);
-    await shutdown(1);
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(`helios: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
+  },
 });

@@ -1,6 +1,7 @@
-import { createLogger, describeSettings, loadConfig } from '@helios/config';
+import type { Logger } from '@helios/config';
+import { runComponent } from '@helios/launcher';
 import { hostname } from 'node:os';
-import { createModelServer } from './model-server';
+import { createModelServer, type ModelServer } from './model-server';
 
 const SETTINGS = {
   port: { flag: 'port', env: 'PORT', default: 8000, doc: 'port to serve on (the node agent sets PORT)' },
@@ -12,65 +13,45 @@ const SETTINGS = {
   replica: { flag: 'replica', env: 'HELIOS_REPLICA', default: hostname(), doc: 'replica name reported in answers (the node agent sets HELIOS_REPLICA)' },
   exitWithParent: { flag: 'exit-with-parent', env: 'MODEL_EXIT_WITH_PARENT', default: true, doc: 'exit when the process that started it (the node agent) is gone, as with its host' },
   shutdownTimeoutMs: { flag: 'shutdown-timeout-ms', env: 'MODEL_SHUTDOWN_TIMEOUT_MS', default: 30_000, doc: 'exit 1 if requests in flight take longer than this after SIGTERM' },
-  help: { flag: 'help', env: 'MODEL_HELP', default: false, doc: 'print this help' },
 };
 
 /** The model server process: serve until SIGTERM, then finish what is in flight and exit 0. */
-async function main(): Promise<void> {
-  const config = readConfig();
-  const log = createLogger('model-server');
-  const model = createModelServer(config);
-  const port = await model.listen(config.port, config.host);
-  log.info({ host: config.host, port, version: config.version, replica: config.replica }, 'model server listening');
+runComponent({
+  name: 'model-server',
+  summary: 'Helios model server: a stand-in for a model, serving /v1/infer and /healthz (the replica a node agent runs).',
+  settings: SETTINGS,
+  async start(config, { logger: log, onStop }) {
+    const model = createModelServer(config);
+    const port = await model.listen(config.port, config.host);
+    onStop('model server', () => finishInFlight(model, config.shutdownTimeoutMs, log));
+    log.info({ host: config.host, port, version: config.version, replica: config.replica }, 'model server listening');
 
-  let exiting = false;
-  const shutdown = (signal: string) => {
-    if (exiting) return;
-    exiting = true;
-    log.info({ signal, inFlight: model.inFlight }, 'shutting down: no new connections, finishing requests in flight');
-    const timer = setTimeout(() => {
-      log.error({ inFlight: model.inFlight }, 'requests still in flight at the shutdown timeout');
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    timer.unref();
-    void model.shutdown().then(() => {
-      log.info('model server stopped');
-      process.exit(0);
-    });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-
-  if (config.exitWithParent) {
-    // A node agent killed with SIGKILL cannot stop its replicas; on a real host they die with
-    // the host. Simulated hosts share one machine, so a replica notices its parent is gone
-    // (it is re-parented) and exits, leaving no orphan behind.
-    const parent = process.ppid;
-    setInterval(() => {
-      if (process.ppid !== parent) {
-        log.warn({ parent }, 'the process that started this replica is gone; exiting');
-        process.exit(1);
-      }
-    }, 1_000).unref();
-  }
-}
-
-/** Reads flags and environment; prints help or a usage error and exits when that is all there is to do. */
-function readConfig() {
-  try {
-    const config = loadConfig(SETTINGS);
-    if (config.help) {
-      process.stdout.write(`helios model server\n${describeSettings(SETTINGS)}\n`);
-      process.exit(0);
+    if (config.exitWithParent) {
+      // A node agent killed with SIGKILL cannot stop its replicas; on a real host they die with
+      // the host. Simulated hosts share one machine, so a replica notices its parent is gone
+      // (it is re-parented) and exits, leaving no orphan behind.
+      const parent = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== parent) {
+          log.warn({ parent }, 'the process that started this replica is gone; exiting');
+          process.exit(1);
+        }
+      }, 1_000).unref();
     }
-    return config;
-  } catch (err) {
-    process.stderr.write(`model-server: ${(err as Error).message}\n`);
-    process.exit(2);
+  },
+});
+
+/** Stops taking connections and waits for the requests in flight; throws (exit 1) if they outlast `timeoutMs`. */
+async function finishInFlight(model: ModelServer, timeoutMs: number, log: Logger): Promise<void> {
+  log.info({ inFlight: model.inFlight }, 'no new connections; finishing requests in flight');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${model.inFlight} requests still in flight at the shutdown timeout (${timeoutMs} ms)`)), timeoutMs);
+  });
+  try {
+    await Promise.race([model.shutdown(), timeout]);
+    log.info('model server stopped');
+  } finally {
+    clearTimeout(timer);
   }
 }
-
-main().catch((err: Error) => {
-  process.stderr.write(`model-server: ${err.message}\n`);
-  process.exit(1);
-});

@@ -1,11 +1,13 @@
-import { createLogger, describeSettings, loadConfig } from '@helios/config';
-import { NodeAgent, PreemptionWatcher } from '@helios/node-agent';
+import { runComponent } from '@helios/launcher';
+import { NodeAgent, PreemptionWatcher, resolveNodeAgentSettings } from '@helios/node-agent';
 import { ProcessRuntime, reapOrphanGroups } from '@helios/replica-runtime';
 import { simulatedGpus } from '@helios/sim/gpus';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { hostname, networkInterfaces } from 'node:os';
 import { parsePreemptionFlag, preemptionSourceFor } from './preemption-source';
 import { parseTierFlag } from './tier-flag';
+
+const DEFAULTS = resolveNodeAgentSettings();
 
 const SETTINGS = {
   etcd: { flag: 'etcd', env: 'HELIOS_ETCD', default: 'http://127.0.0.1:2379', doc: 'etcd endpoints, comma-separated' },
@@ -18,7 +20,7 @@ const SETTINGS = {
   providerId: { flag: 'provider-id', env: 'HELIOS_PROVIDER_ID', default: '', doc: 'cloud instance id (default: the node name)' },
   zone: { flag: 'zone', env: 'HELIOS_ZONE', default: '', doc: 'zone of the host' },
   address: { flag: 'address', env: 'HELIOS_NODE_ADDRESS', default: '', doc: 'address replicas are reached at (default: first non-loopback IPv4)' },
-  leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, min: 1, doc: 'heartbeat lease TTL in seconds' },
+  leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: DEFAULTS.leaseTtl, min: 1, doc: 'heartbeat lease TTL in seconds' },
   runtime: { flag: 'runtime', env: 'HELIOS_NODE_RUNTIME', default: 'process', doc: "replica runtime: process (runs the template's command) or none" },
   replicaCwd: { flag: 'replica-cwd', env: 'HELIOS_REPLICA_CWD', default: '', doc: 'working directory of replica processes (default: the current one)' },
   stateDir: {
@@ -28,103 +30,75 @@ const SETTINGS = {
     doc: 'directory where the replica processes started are recorded, so an agent restarted after a crash kills those its predecessor left running (default: none)',
   },
   replicaLogs: { flag: 'replica-logs', env: 'HELIOS_REPLICA_LOG_DIR', default: '', doc: 'directory for replica stdout/stderr, one file per replica (default: discarded)' },
-  drainSeconds: { flag: 'drain-seconds', env: 'HELIOS_DRAIN_SECONDS', default: 3, min: 0, doc: "drain before SIGTERM when a deployment's strategy sets none" },
-  graceSeconds: { flag: 'termination-grace-seconds', env: 'HELIOS_TERMINATION_GRACE_SECONDS', default: 10, min: 0, doc: "SIGTERM-to-SIGKILL grace when a deployment's strategy sets none" },
+  drainSeconds: { flag: 'drain-seconds', env: 'HELIOS_DRAIN_SECONDS', default: DEFAULTS.drainSeconds, min: 0, doc: "drain before SIGTERM when a deployment's strategy sets none" },
+  graceSeconds: { flag: 'termination-grace-seconds', env: 'HELIOS_TERMINATION_GRACE_SECONDS', default: DEFAULTS.terminationGraceSeconds, min: 0, doc: "SIGTERM-to-SIGKILL grace when a deployment's strategy sets none" },
   root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root' },
   preemption: { flag: 'preemption', env: 'HELIOS_PREEMPTION', default: 'none', doc: "cloud preemption notice to watch: none, aws (IMDSv2 spot/instance-action) or gcp (instance/preempted)" },
   metadataUrl: { flag: 'metadata-url', env: 'HELIOS_METADATA_URL', default: '', doc: 'instance metadata endpoint (default: the cloud\'s well-known one)' },
-  preemptionPollMs: { flag: 'preemption-poll-ms', env: 'HELIOS_PREEMPTION_POLL_MS', default: 5_000, doc: 'how often the preemption notice is read, in ms' },
-  help: { flag: 'help', env: 'HELIOS_HELP', default: false, doc: 'print this help' },
+  preemptionPollMs: { flag: 'preemption-poll-ms', env: 'HELIOS_PREEMPTION_POLL_MS', default: DEFAULTS.preemptionPollMs, doc: 'how often the preemption notice is read, in ms' },
 };
 
 /** Composition root of the node agent: one host, one lease, one heartbeat, the replicas bound to it. */
-async function main(): Promise<void> {
-  const config = readConfig();
-  const log = createLogger('node-agent');
-
-  const client = connectEtcd(config.etcd);
-  const keys = new Keys(config.root);
-  const leases = new LeasePool(client, { streams: 1, onError: (err) => log.warn({ err }, 'lease keep-alive problem (recovering)') });
-  if (config.runtime === 'process' && config.stateDir) {
-    // A predecessor SIGKILLed on this host could not stop its replicas: they would hold GPUs and
-    // ports beside the ones this agent is about to start.
-    for (const orphan of reapOrphanGroups(config.stateDir)) log.warn({ pid: orphan.pid, replica: orphan.label }, 'killed a replica process left running by an earlier agent');
-  }
-  const runtime =
-    config.runtime === 'process'
-      ? new ProcessRuntime({ cwd: config.replicaCwd || undefined, logDir: config.replicaLogs || undefined, stateDir: config.stateDir || undefined, logger: log.child({ runtime: 'process' }) })
-      : undefined;
-  const agent = new NodeAgent(
-    { client, keys, leases, logger: log, runtime },
-    {
-      cell: config.cell,
-      pool: config.pool,
-      nodeName: config.node,
-      tier: parseTierFlag(config.tier),
-      gpuType: config.gpuType,
-      gpus: config.gpus,
-      providerId: config.providerId || undefined,
-      zone: config.zone || undefined,
-      address: config.address || hostAddress(),
-      leaseTtl: config.leaseTtl,
-      inventory: { source: 'detect', fallback: ({ nodeName, gpuType, gpus }) => simulatedGpus(nodeName, gpuType, gpus) },
-      drainSeconds: config.drainSeconds,
-      terminationGraceSeconds: config.graceSeconds,
-    },
-  );
-
-  // The node's side of preemption: read the cloud's notice, mark the Node Draining; the cell agent
-  // retires its replicas and launches the replacement.
-  const source = preemptionSourceFor(parsePreemptionFlag(config.preemption), config.metadataUrl);
-  const watcher = source
-    ? new PreemptionWatcher({ store: new ResourceStore(client, keys), source, logger: log }, { cell: config.cell, node: config.node, pollMs: config.preemptionPollMs })
-    : undefined;
-
-  let exiting = false;
-  const shutdown = async (signal: string) => {
-    if (exiting) return;
-    exiting = true;
-    log.info({ signal }, 'shutting down');
-    await watcher?.stop();
-    await agent.stop();
-    await runtime?.close(1_000);
-    leases.close();
-    client.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-
-  try {
-    await agent.start();
-    watcher?.start();
-  } catch (err) {
-    if (exiting) return;
-    log.error({ err }, 'node agent failed to start');
-    leases.close();
-    client.close();
-    process.exit(1);
-  }
-}
-
-/** Reads flags and environment; prints help or a usage error and exits when that is all there is to do. */
-function readConfig() {
-  try {
-    const config = loadConfig(SETTINGS);
-    if (config.help) {
-      process.stdout.write(`helios node agent\n${describeSettings(SETTINGS)}\n`);
-      process.exit(0);
-    }
+runComponent({
+  name: 'node-agent',
+  summary: 'Helios node agent: registers this host as a Node of its cell and pool, heartbeats on a lease, and runs the replicas bound to it.',
+  usage: 'node-agent --cell <name> --pool <name> [--flag value ...]',
+  settings: SETTINGS,
+  check(config) {
     if (!config.cell) throw new Error('--cell is required');
     if (!config.pool) throw new Error('--pool is required');
     parseTierFlag(config.tier);
     if (config.runtime !== 'process' && config.runtime !== 'none') throw new Error(`--runtime must be process or none, got "${config.runtime}"`);
-    return config;
-  } catch (err) {
-    process.stderr.write(`node-agent: ${(err as Error).message}\n`);
-    process.exit(2);
-  }
-}
+  },
+  async start(config, { logger: log, onStop }) {
+    const client = connectEtcd(config.etcd);
+    onStop('etcd client', () => client.close());
+    const keys = new Keys(config.root);
+    const leases = new LeasePool(client, { streams: 1, onError: (err) => log.warn({ err }, 'lease keep-alive problem (recovering)') });
+    onStop('lease pool', () => leases.close());
+    if (config.runtime === 'process' && config.stateDir) {
+      // A predecessor SIGKILLed on this host could not stop its replicas: they would hold GPUs and
+      // ports beside the ones this agent is about to start.
+      for (const orphan of reapOrphanGroups(config.stateDir)) log.warn({ pid: orphan.pid, replica: orphan.label }, 'killed a replica process left running by an earlier agent');
+    }
+    const runtime =
+      config.runtime === 'process'
+        ? new ProcessRuntime({ cwd: config.replicaCwd || undefined, logDir: config.replicaLogs || undefined, stateDir: config.stateDir || undefined, logger: log.child({ runtime: 'process' }) })
+        : undefined;
+    onStop('replica runtime', () => runtime?.close(1_000));
+    const agent = new NodeAgent(
+      { client, keys, leases, logger: log, runtime },
+      {
+        cell: config.cell,
+        pool: config.pool,
+        nodeName: config.node,
+        tier: parseTierFlag(config.tier),
+        gpuType: config.gpuType,
+        gpus: config.gpus,
+        providerId: config.providerId || undefined,
+        zone: config.zone || undefined,
+        address: config.address || hostAddress(),
+        leaseTtl: config.leaseTtl,
+        inventory: { source: 'detect', fallback: ({ nodeName, gpuType, gpus }) => simulatedGpus(nodeName, gpuType, gpus) },
+        drainSeconds: config.drainSeconds,
+        terminationGraceSeconds: config.graceSeconds,
+      },
+    );
+    // Stopped even mid-start: its replicas go, and its lease is revoked rather than left to expire.
+    onStop('node agent', () => agent.stop());
+
+    // The node's side of preemption: read the cloud's notice, mark the Node Draining; the cell agent
+    // retires its replicas and launches the replacement.
+    const source = preemptionSourceFor(parsePreemptionFlag(config.preemption), config.metadataUrl);
+    const watcher = source
+      ? new PreemptionWatcher({ store: new ResourceStore(client, keys), source, logger: log }, { cell: config.cell, node: config.node, pollMs: config.preemptionPollMs })
+      : undefined;
+    onStop('preemption watcher', () => watcher?.stop());
+
+    await agent.start();
+    watcher?.start();
+  },
+});
 
 /** The first non-internal IPv4 address of the host, else loopback. */
 function hostAddress(): string {
@@ -135,4 +109,3 @@ function hostAddress(): string {
   return '127.0.0.1';
 }
 
-void main();

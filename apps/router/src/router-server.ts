@@ -4,6 +4,7 @@ import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMe
 import { parseHostPort } from './listen-address';
 import { nextInTurn } from './round-robin';
 import type { RouterMetrics } from './router-metrics';
+import { resolveRouterSettings, type RouterSettings } from './router-settings';
 
 /** Where the router gets its endpoints: an EndpointSet, or a fixed list in tests. */
 export interface EndpointSource {
@@ -12,23 +13,11 @@ export interface EndpointSource {
   readonly isReady: boolean;
 }
 
-/** Options of the router. */
-export interface RouterOptions {
+/** Options of the router; its settings' defaults are resolveRouterSettings's. */
+export interface RouterOptions extends Partial<RouterSettings> {
   deployment: string;
   endpoints: EndpointSource;
   metrics: RouterMetrics;
-  /** Further attempts on other endpoints after a connection error; default 1. */
-  retries?: number;
-  /**
-   * An endpoint that refused or broke a connection is skipped for this long (passive outlier
-   * ejection), unless every endpoint is ejected; 0 turns it off. Default 5 s: about the time the
-   * control plane takes to unpublish the replicas of a dead node.
-   */
-  ejectMs?: number;
-  /** An upstream silent for this long fails the request with 504; default 60 s. */
-  upstreamTimeoutMs?: number;
-  /** Larger request bodies are refused with 413; default 10 MiB. */
-  maxBodyBytes?: number;
   logger?: Logger;
 }
 
@@ -63,13 +52,10 @@ class UpstreamError extends Error {
  */
 export function createRouter(options: RouterOptions): Server {
   const { endpoints, metrics } = options;
-  const retries = Math.max(0, options.retries ?? 1);
-  const timeoutMs = options.upstreamTimeoutMs ?? 60_000;
-  const maxBody = options.maxBodyBytes ?? 10 << 20;
+  const { retries, upstreamTimeoutMs: timeoutMs, maxBodyBytes: maxBody, ejectMs } = resolveRouterSettings(options);
   // Kept-alive upstream connections: a new TCP connection per request would dominate the
   // latency of a fast model and exhaust ports under load.
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  const ejectMs = Math.max(0, options.ejectMs ?? 5_000);
   const ejectedUntil = new Map<string, number>();
   let cursor = 0;
 
