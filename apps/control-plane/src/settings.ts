@@ -10,6 +10,14 @@ export const CONTROL_PLANE_SETTINGS = {
   id: { flag: 'id', env: 'HELIOS_ID', default: `${hostname()}-${process.pid}`, doc: 'id of this replica in leader election' },
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, min: 1, doc: 'TTL in seconds of the leader lease: how soon a standby takes over' },
   root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root of all Helios keys' },
+  watchBufferBytes: {
+    flag: 'watch-buffer-bytes',
+    env: 'HELIOS_WATCH_BUFFER_BYTES',
+    default: 4 * 1024 * 1024,
+    // Four of the largest resource (256 KiB), so a client that reads keeps up with a burst of them.
+    min: 1024 * 1024,
+    doc: 'bytes a Watch or WatchEndpoints client may fall behind by before its stream ends with RESOURCE_EXHAUSTED',
+  },
   ...CAPACITY_SETTINGS,
   ...FAILURE_SETTINGS,
 };

@@ -1,76 +1,86 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { status } from '@grpc/grpc-js';
-import { metaOf, type Endpoint, type WatchEndpointsRequest, type WatchEndpointsResponse } from '@helios/api';
+import { metaOf, WatchEndpointsResponse, type Endpoint, type WatchEndpointsRequest } from '@helios/api';
 import type { Logger } from '@helios/config';
-import { Informer, type Keys } from '@helios/store';
+import { BY_DEPLOYMENT, type Keys } from '@helios/store';
 import { describeErrors, validateName } from '@helios/validation';
 import { Inject, Injectable } from '@nestjs/common';
 import { EtcdConnection } from '../etcd-connection';
-import { KEYS, LOGGER } from '../tokens';
+import type { ControlPlaneConfig } from '../settings';
+import { CONFIG, KEYS, LOGGER } from '../tokens';
 import { ApiError } from './api-error';
+import { CacheFreshness } from './cache-freshness';
 import { endpointChange, endpointOf } from './endpoints';
+import { SendQueue } from './send-queue';
 import { startInformer } from './start-informer';
 
 /**
  * WatchEndpoints: the serving (Ready) replicas of one deployment for routers, as a full snapshot
- * (reset) and then one message per change. Follows the replicas through an informer.
+ * (reset) and then one message per change. Served from the process's shared replica cache (its
+ * byDeployment index), once that cache holds every write committed when the stream opened; a
+ * router that falls behind by more than --watch-buffer-bytes is cut with RESOURCE_EXHAUSTED.
  */
 @Injectable()
 export class EndpointWatch {
-  private readonly streams = new Set<ServerWritableStream<WatchEndpointsRequest, WatchEndpointsResponse>>();
+  private readonly streams = new Set<SendQueue<WatchEndpointsResponse>>();
+  private readonly freshness: CacheFreshness;
 
   constructor(
     @Inject(EtcdConnection) private readonly etcd: EtcdConnection,
-    @Inject(KEYS) private readonly keys: Keys,
+    @Inject(KEYS) keys: Keys,
+    @Inject(CONFIG) private readonly config: ControlPlaneConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.freshness = new CacheFreshness(etcd.client, keys, logger);
+  }
 
   /** Streams until the client cancels or the server stops. */
   async watch(call: ServerWritableStream<WatchEndpointsRequest, WatchEndpointsResponse>): Promise<void> {
     const deployment = call.request.deployment;
     const errors = validateName('deployment', deployment);
     if (errors.length > 0) throw new ApiError(status.INVALID_ARGUMENT, describeErrors('Deployment', deployment, errors));
-    const informer = new Informer(this.etcd.client, this.keys, 'replica', {
-      parent: deployment,
-      onError: (err) => this.logger.warn({ err, deployment }, 'endpoint informer recovered from an error'),
+    const what = `watching the endpoints of deployment ${deployment}`;
+    const queue = new SendQueue(call, {
+      boundBytes: this.config.watchBufferBytes,
+      what,
+      onCut: (pending) => this.logger.warn({ deployment, peer: call.getPeer(), ...pending }, `${what}: client fell behind; stream cut`),
     });
-    const current = new Map<string, Endpoint>();
-    let live = false;
-    const send = (message: WatchEndpointsResponse) => {
-      if (!call.cancelled && !call.writableEnded) call.write(message);
-    };
-    const unsubscribe = informer.on((event) => {
-      if (!live) return;
-      const name = metaOf(event.object).name;
-      const after = event.type === 'deleted' ? undefined : endpointOf(event.object);
-      const change = endpointChange(current.get(name), after);
-      if (change.added.length === 0 && change.removed.length === 0) return;
-      if (after) current.set(name, after);
-      else current.delete(name);
-      send({ reset: false, ...change });
-    });
-    this.streams.add(call);
-    const ended = new Promise<void>((resolve) => {
-      for (const event of ['cancelled', 'finish', 'close', 'error']) call.on(event, () => resolve());
-    });
+    const send = (message: WatchEndpointsResponse) => queue.send(message, WatchEndpointsResponse.encode(message).finish().length);
+    this.streams.add(queue);
     try {
-      await startInformer(informer, `watching the endpoints of deployment ${deployment}`);
-      for (const replica of informer.list()) {
-        const endpoint = endpointOf(replica);
-        if (endpoint) current.set(endpoint.replica, endpoint);
+      const informer = this.etcd.informers.informer('replica');
+      await startInformer(informer, what);
+      await Promise.race([this.freshness.reach(informer, 'replica', deployment, what), queue.done]);
+      if (queue.closed) return;
+      const current = new Map<string, Endpoint>();
+      // Subscribed and listed in one step: every change the snapshot does not hold is an event after it.
+      const unsubscribe = informer.on((event) => {
+        if (event.object.spec?.deployment !== deployment) return;
+        const name = metaOf(event.object).name;
+        const after = event.type === 'deleted' ? undefined : endpointOf(event.object);
+        const change = endpointChange(current.get(name), after);
+        if (change.added.length === 0 && change.removed.length === 0) return;
+        if (after) current.set(name, after);
+        else current.delete(name);
+        send({ reset: false, ...change });
+      });
+      try {
+        for (const replica of informer.byIndex(BY_DEPLOYMENT, deployment)) {
+          const endpoint = endpointOf(replica);
+          if (endpoint) current.set(endpoint.replica, endpoint);
+        }
+        send({ reset: true, added: [...current.values()].sort((a, b) => a.replica.localeCompare(b.replica)), removed: [] });
+        await queue.done;
+      } finally {
+        unsubscribe();
       }
-      live = true;
-      send({ reset: true, added: [...current.values()].sort((a, b) => a.replica.localeCompare(b.replica)), removed: [] });
-      await ended;
     } finally {
-      unsubscribe();
-      this.streams.delete(call);
-      await informer.stop();
+      this.streams.delete(queue);
     }
   }
 
   /** Ends every open stream cleanly, so a server shutdown need not wait for routers. */
   endAll(): void {
-    for (const call of this.streams) if (!call.writableEnded) call.end();
+    for (const queue of this.streams) queue.end();
   }
 }

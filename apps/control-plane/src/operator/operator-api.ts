@@ -18,23 +18,31 @@ import {
   type KindName,
   type ListRequest,
   type ListResponse,
+  Resource,
   type Replica,
-  type Resource,
   type WatchEvent,
   type WatchRequest,
 } from '@helios/api';
 import type { Logger } from '@helios/config';
-import { ConflictError, Informer, isAlreadyExists, isConflict, isNotFound, type Keys, type ResourceStore } from '@helios/store';
+import { ConflictError, isAlreadyExists, isConflict, isNotFound, type Keys, type ResourceStore } from '@helios/store';
 import { describeErrors, validateLabels, validateName, validateResource, validateUpdate, type FieldError } from '@helios/validation';
 import { Inject, Injectable } from '@nestjs/common';
 import { EtcdConnection } from '../etcd-connection';
-import { KEYS, LOGGER, RESOURCE_STORE } from '../tokens';
+import type { ControlPlaneConfig } from '../settings';
+import { CONFIG, KEYS, LOGGER, RESOURCE_STORE } from '../tokens';
 import { ApiError } from './api-error';
-import { startInformer } from './start-informer';
 import { planApply } from './apply-plan';
+import { CacheFreshness } from './cache-freshness';
 import { matchesSelector } from './label-selector';
 import { replicaDeletion } from './replica-deletion';
-import { filterChange } from './watch-filter';
+import { SendQueue } from './send-queue';
+import { startInformer } from './start-informer';
+import { changedAfter, filterChange } from './watch-filter';
+import { inScope, listScope } from './watch-scope';
+
+// A watch event's bytes besides its resource: the event type, the resourceVersion and the
+// resource field's tag and length, at most 2 + 11 + 6 bytes.
+const EVENT_FRAMING_BYTES = 19;
 
 // An Apply without a resourceVersion retries when it loses a race with another writer; this many
 // losses in a row means a hot object, reported as ABORTED rather than spun on.
@@ -55,14 +63,20 @@ interface Target {
  */
 @Injectable()
 export class OperatorApi {
-  private readonly watches = new Set<ServerWritableStream<WatchRequest, WatchEvent>>();
+  private readonly watches = new Set<SendQueue<WatchEvent>>();
+  private readonly freshness: CacheFreshness;
+  /** Encoded size of a watch event by the cached object it carries (see eventBytes). */
+  private readonly encodedSizes = new WeakMap<AnyResource, number>();
 
   constructor(
     @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
     @Inject(EtcdConnection) private readonly etcd: EtcdConnection,
     @Inject(KEYS) private readonly keys: Keys,
+    @Inject(CONFIG) private readonly config: ControlPlaneConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.freshness = new CacheFreshness(etcd.client, keys, logger);
+  }
 
   /** Creates the resource, or updates its spec and labels (see planApply); dry runs write nothing. */
   async apply(request: ApplyRequest): Promise<ApplyResponse> {
@@ -180,57 +194,65 @@ export class OperatorApi {
   }
 
   /**
-   * Streams changes of a kind until the client cancels or the server stops. With
-   * send_initial_events the current objects come first as ADDED. With a resource_version (and no
-   * initial events), objects changed after it are sent as MODIFIED first: the informer starts
-   * from a fresh list, so deletions before the watch began are not replayed.
+   * Streams changes of a kind until the client cancels or the server stops, from the process's
+   * shared cache (one etcd watch per kind however many streams), once that cache holds every
+   * write committed when the stream opened. With send_initial_events the current objects come
+   * first as ADDED. With a resource_version (and no initial events), objects changed after it
+   * are sent as MODIFIED first, and no change at or before it follows; deletions before the
+   * watch began are not replayed. A client that falls behind by more than --watch-buffer-bytes
+   * is cut with RESOURCE_EXHAUSTED (see SendQueue).
    */
   async watch(call: ServerWritableStream<WatchRequest, WatchEvent>): Promise<void> {
     const request = call.request;
     const target = this.collection(request.kind, request.parent, request.labelSelector);
-    const kind = target.kind;
+    const { kind, parent } = target;
     const selector = request.labelSelector ?? {};
-    const informer = new Informer(this.etcd.client, this.keys, kind, {
-      parent: target.parent || undefined,
-      onError: (err) => this.logger.warn({ err, kind }, 'watch informer recovered from an error'),
-    });
-    let live = false;
-    const send = (type: WatchEvent['type'], object: AnyResource) => {
-      if (call.cancelled || call.writableEnded) return;
-      call.write({ type, resource: wrap(kind, object), resourceVersion: metaOf(object).resourceVersion });
-    };
-    // Events before start() resolves are the initial list: they are sent (or not) below, from the cache.
-    const unsubscribe = informer.on((event) => {
-      if (!live) return;
-      const change = filterChange(event, selector);
-      if (change) send(change.type, change.object);
-    });
-    this.watches.add(call);
-    const ended = new Promise<void>((resolve) => {
-      call.on('cancelled', () => resolve());
-      call.on('finish', () => resolve());
-      call.on('close', () => resolve());
-      call.on('error', () => resolve());
-    });
+    const what = `watching ${target.info.display}s`;
+    const queue = new SendQueue(call, { boundBytes: this.config.watchBufferBytes, what, onCut: (pending) => this.logger.warn({ kind, parent, peer: call.getPeer(), ...pending }, `${what}: client fell behind; stream cut`) });
+    this.watches.add(queue);
     try {
-      await startInformer(informer, `watching ${target.info.display}s`);
-      live = true;
-      const initial = informer.list().filter((item) => matchesSelector(metaOf(item).labels, selector));
-      if (request.sendInitialEvents) for (const item of initial) send(EventType.EVENT_TYPE_ADDED, item);
-      else if (request.resourceVersion > 0) {
-        for (const item of initial) if (metaOf(item).resourceVersion > request.resourceVersion) send(EventType.EVENT_TYPE_MODIFIED, item);
+      const informer = this.etcd.informers.informer(kind);
+      await startInformer(informer, what);
+      await Promise.race([this.freshness.reach(informer, kind, parent, what), queue.done]);
+      if (queue.closed) return;
+      const event = (type: EventType, object: AnyResource): WatchEvent => ({ type, resource: wrap(kind, object), resourceVersion: metaOf(object).resourceVersion });
+      // Subscribed and listed in one step: every change the list does not hold is an event after it.
+      const unsubscribe = informer.on((change) => {
+        if (!inScope(kind, parent, change.object) || !changedAfter(change, request.sendInitialEvents ? 0 : request.resourceVersion)) return;
+        const shown = filterChange(change, selector);
+        if (shown) queue.send(event(shown.type, shown.object), this.eventBytes(kind, shown.object));
+      });
+      try {
+        const initial = listScope(informer, kind, parent).filter((item) => matchesSelector(metaOf(item).labels, selector));
+        if (request.sendInitialEvents) queue.sendSnapshot(initial.map((item) => event(EventType.EVENT_TYPE_ADDED, item)));
+        else if (request.resourceVersion > 0) {
+          queue.sendSnapshot(initial.filter((item) => metaOf(item).resourceVersion > request.resourceVersion).map((item) => event(EventType.EVENT_TYPE_MODIFIED, item)));
+        }
+        await queue.done;
+      } finally {
+        unsubscribe();
       }
-      await ended;
     } finally {
-      unsubscribe();
-      this.watches.delete(call);
-      await informer.stop();
+      this.watches.delete(queue);
     }
   }
 
   /** Ends every open watch stream cleanly (status OK), so a server shutdown need not wait for clients. */
   endWatches(): void {
-    for (const call of this.watches) if (!call.writableEnded) call.end();
+    for (const queue of this.watches) queue.end();
+  }
+
+  /**
+   * The encoded size of a watch event of this object, computed once per object version: every
+   * stream of the kind sends the same cached object.
+   */
+  private eventBytes(kind: KindName, object: AnyResource): number {
+    let bytes = this.encodedSizes.get(object);
+    if (bytes === undefined) {
+      bytes = Resource.encode(wrap(kind, object)).finish().length + EVENT_FRAMING_BYTES;
+      this.encodedSizes.set(object, bytes);
+    }
+    return bytes;
   }
 
   /** Validates kind, name and parent of a request for one object. */

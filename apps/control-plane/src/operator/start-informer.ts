@@ -6,6 +6,11 @@ export async function startInformer(informer: { start(): Promise<void> }, what: 
   try {
     await informer.start();
   } catch (err) {
-    throw new ApiError(status.UNAVAILABLE, `${what}: etcd unavailable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw etcdUnavailable(what, err);
   }
+}
+
+/** The error a stream that cannot read etcd fails with: UNAVAILABLE, which a client may retry. */
+export function etcdUnavailable(what: string, err: unknown): ApiError {
+  return new ApiError(status.UNAVAILABLE, `${what}: etcd unavailable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }

@@ -1,7 +1,7 @@
 import { Cell, EventType } from '@helios/api';
 import { describe, expect, it } from 'vitest';
 import { matchesSelector } from './label-selector';
-import { filterChange } from './watch-filter';
+import { changedAfter, filterChange } from './watch-filter';
 
 const cell = (labels: Record<string, string>) => Cell.fromPartial({ metadata: { name: 'c', labels } });
 const match = cell({ app: 'w' });
@@ -24,6 +24,19 @@ describe('filterChange', () => {
 
   it('passes everything through an empty selector', () => {
     expect(filterChange({ type: 'modified', object: other, previous: other }, {})?.type).toBe(EventType.EVENT_TYPE_MODIFIED);
+  });
+});
+
+describe('changedAfter', () => {
+  const at = (resourceVersion: number) => Cell.fromPartial({ metadata: { name: 'c', resourceVersion } });
+  it.each([
+    { name: 'watching from now', type: 'modified' as const, written: 5, from: 0, want: true },
+    { name: 'written after the version', type: 'modified' as const, written: 11, from: 10, want: true },
+    { name: 'written at the version', type: 'modified' as const, written: 10, from: 10, want: false },
+    { name: 'added before the version', type: 'added' as const, written: 7, from: 10, want: false },
+    { name: 'deleted, last written before the version', type: 'deleted' as const, written: 7, from: 10, want: true },
+  ])('$name -> $want', ({ type, written, from, want }) => {
+    expect(changedAfter({ type, object: at(written) }, from)).toBe(want);
   });
 });
 

@@ -24,3 +24,14 @@ export function filterChange<T extends AnyResource>(event: ChangeEvent<T>, selec
   if (before) return { type: EventType.EVENT_TYPE_DELETED, object: event.object };
   return undefined;
 }
+
+/**
+ * Whether a change is news to a client that watches from `resourceVersion` (0: from now): one
+ * written at or before it is already in what the client listed, so it is not sent again. A
+ * deletion always is: the cache keeps the deleted object's last write, not the deletion's
+ * revision, and a DELETED of an object the client no longer holds changes nothing for it.
+ */
+export function changedAfter<T extends AnyResource>(event: ChangeEvent<T>, resourceVersion: number): boolean {
+  if (resourceVersion <= 0 || event.type === 'deleted') return true;
+  return metaOf(event.object).resourceVersion > resourceVersion;
+}
