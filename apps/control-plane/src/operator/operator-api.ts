@@ -208,7 +208,11 @@ export class OperatorApi {
     const { kind, parent } = target;
     const selector = request.labelSelector ?? {};
     const what = `watching ${target.info.display}s`;
-    const queue = new SendQueue(call, { boundBytes: this.config.watchBufferBytes, what, onCut: (pending) => this.logger.warn({ kind, parent, peer: call.getPeer(), ...pending }, `${what}: client fell behind; stream cut`) });
+    const queue = new SendQueue(call, {
+      boundBytes: this.config.watchBufferBytes,
+      what,
+      onCut: (pending) => this.logger.warn({ kind, parent, peer: call.getPeer(), ...pending }, `${what}: client fell behind; stream cut`),
+    });
     this.watches.add(queue);
     try {
       const informer = this.etcd.informers.informer(kind);

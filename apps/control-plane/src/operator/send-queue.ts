@@ -27,8 +27,8 @@ interface Queued<M> {
   bytes: number;
 }
 
-// Drop the consumed head of the queue once it is this long (and half the array), so a long
-// backlog costs O(1) per message rather than a shift of the whole array each time.
+// Drop the consumed head of a queue that never empties once it is this long (and half the
+// array), so a long backlog costs O(1) per message rather than a shift of the whole array each time.
 const COMPACT_AFTER = 1024;
 
 /**
@@ -46,7 +46,8 @@ const COMPACT_AFTER = 1024;
 export class SendQueue<M> {
   readonly done: Promise<void>;
   private snapshot: Iterator<M> | undefined;
-  private queue: Queued<M>[] = [];
+  /** Slots before `head` are sent and cleared, so a sent message (and the object it carries) is not held. */
+  private queue: (Queued<M> | undefined)[] = [];
   private head = 0;
   /** Counted messages not yet flushed by the transport: queued here, or the one in flight. */
   private pendingBytes = 0;
@@ -135,8 +136,12 @@ export class SendQueue<M> {
       this.snapshot = undefined;
     }
     if (this.head >= this.queue.length) return undefined;
-    const item = this.queue[this.head++]!;
-    if (this.head >= COMPACT_AFTER && this.head * 2 >= this.queue.length) {
+    const item = this.queue[this.head]!;
+    this.queue[this.head++] = undefined;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
