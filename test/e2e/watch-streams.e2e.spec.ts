@@ -19,8 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLeading } from '../shared/control-plane-health';
 
 const MiB = 1024 * 1024;
-// The smallest bound the setting takes, so a paused client passes it after a few writes.
-const WATCH_BUFFER_BYTES = 1 * MiB;
+// A small bound, so a paused client passes it after a few writes of large objects.
+const WATCH_BUFFER_BYTES = 2 * MiB;
 
 const teardown = new Teardown(() => undefined);
 let etcdEndpoint: string;
@@ -162,45 +162,52 @@ describe('watch streams end to end', () => {
     // Its own connection, as a client in another process has: a paused stream holds back its
     // connection's flow-control window, which would stall the reader on a shared one.
     const pausedClient = new OperatorServiceClient(grpcAddr, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
-    const paused = pausedClient.watch(cellsRequest);
-    let pausedEvents = 0;
-    const pausedEnd = new Promise<ServiceError>((resolve) => paused.on('error', resolve));
+    let paused: ClientReadableStream<WatchEvent> | undefined;
     try {
       await waitFor('the reader to see the big cell', () => seen.includes(0), 10_000, 20);
-      // Warm up the server's allocator with the reader alone, then take its memory.
-      for (let seq = 1; seq <= 10; seq++) await writeAndRead(seq);
-      // The paused client reads its first event (its stream is live), then stops reading.
+      // Warm up the server's allocator with the reader alone.
+      for (let seq = 1; seq <= 20; seq++) await writeAndRead(seq);
+      // The paused client reads its first event (its stream is live), then stops reading. Having
+      // read is what makes grpc-js hold the transport back for it: a call never read at all
+      // takes in everything, in the client's memory.
+      const stream = (paused = pausedClient.watch(cellsRequest));
+      const pausedEnd = new Promise<ServiceError>((resolve) => stream.on('error', resolve));
+      let pausedEvents = 0;
       await new Promise<void>((resolve) =>
-        paused.once('data', () => {
-          paused.pause();
+        stream.once('data', () => {
+          stream.pause();
           pausedEvents++;
           resolve();
         }),
       );
+      expect(await watchesCut()).toBe(0);
       const baseline = controlPlaneRss();
 
-      const writes = 150;
+      const writes = 300;
       let peak = baseline;
-      for (let seq = 11; seq <= 10 + writes; seq++) {
+      for (let seq = 21; seq <= 20 + writes; seq++) {
         await writeAndRead(seq);
         if (seq % 10 === 0) peak = Math.max(peak, controlPlaneRss());
       }
       // Every change reached the reader, in order.
-      expect(seen).toEqual(Array.from({ length: 11 + writes }, (_, i) => i));
+      expect(seen).toEqual(Array.from({ length: 21 + writes }, (_, i) => i));
+      // The paused stream was cut, the reader's was not.
       await waitFor('the server to cut the paused stream', async () => (await watchesCut()) >= 1, 10_000, 50);
-      // 150 writes of 240 KiB (35 MiB) went past the paused client; the server held at most its bound of them.
+      expect(await watchesCut()).toBe(1);
+      // 300 writes of 240 KiB (70 MiB) went past the paused client; the server held at most its
+      // bound of them. (Unbounded, it grew by about 75 MiB here; bounded, by 5 to 10 MiB of noise.)
       expect(peak - baseline).toBeLessThan(10 * WATCH_BUFFER_BYTES);
 
       // Once it reads again it gets what was already on its way, then the status.
-      paused.on('data', () => pausedEvents++);
-      paused.resume();
+      stream.on('data', () => pausedEvents++);
+      stream.resume();
       const end = await pausedEnd;
       expect(end.code).toBe(status.RESOURCE_EXHAUSTED);
       expect(end.details).toContain("list again and watch from the list's resourceVersion");
       expect(pausedEvents).toBeLessThan(writes);
     } finally {
       reader.cancel();
-      paused.cancel();
+      paused?.cancel();
       pausedClient.close();
     }
   }, 30_000);

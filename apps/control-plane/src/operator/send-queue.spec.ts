@@ -4,17 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-error';
 import { SendQueue, type OutboundStream } from './send-queue';
 
-/** A stream whose transport flushes only when the test says so, as a client's reads would. */
+/**
+ * A stream whose transport flushes only when the test says so, as a client's reads would, and
+ * buffers two messages before write() says to wait for 'drain' (grpc-js buffers 16).
+ */
 class FakeStream extends EventEmitter implements OutboundStream<string> {
   cancelled = false;
   writableEnded = false;
   readonly written: string[] = [];
   private readonly unflushed: (() => void)[] = [];
+  private needDrain = false;
 
   write(message: string, callback: () => void): boolean {
     this.written.push(message);
     this.unflushed.push(callback);
-    return true;
+    this.needDrain = this.unflushed.length >= 2;
+    return !this.needDrain;
   }
 
   end(): void {
@@ -25,6 +30,10 @@ class FakeStream extends EventEmitter implements OutboundStream<string> {
   async flush(count = Infinity): Promise<void> {
     for (let i = 0; i < count && this.unflushed.length > 0; i++) {
       this.unflushed.shift()!();
+      if (this.unflushed.length === 0 && this.needDrain) {
+        this.needDrain = false;
+        this.emit('drain');
+      }
       await Promise.resolve();
     }
   }
@@ -33,17 +42,17 @@ class FakeStream extends EventEmitter implements OutboundStream<string> {
 const bound = 100;
 
 describe('SendQueue', () => {
-  it('sends the snapshot first, then the changes, one message in the transport at a time', async () => {
+  it('sends the snapshot first, then the changes, as fast as the transport takes them', async () => {
     const stream = new FakeStream();
     const queue = new SendQueue(stream, { boundBytes: bound, what: 'watching Cells' });
-    queue.sendSnapshot(['s1', 's2']);
+    queue.sendSnapshot(['s1', 's2', 's3']);
     queue.send('c1', 10);
-    expect(stream.written).toEqual(['s1']);
+    expect(stream.written).toEqual(['s1', 's2']);
     await stream.flush(2);
-    expect(stream.written).toEqual(['s1', 's2', 'c1']);
+    expect(stream.written).toEqual(['s1', 's2', 's3', 'c1']);
     queue.send('c2', 10);
     await stream.flush();
-    expect(stream.written).toEqual(['s1', 's2', 'c1', 'c2']);
+    expect(stream.written).toEqual(['s1', 's2', 's3', 'c1', 'c2']);
     expect(queue.closed).toBe(false);
   });
 
@@ -78,10 +87,10 @@ describe('SendQueue', () => {
       "watching Cells: this client fell 3 messages (120 bytes) behind, past the server's bound of 100 bytes (--watch-buffer-bytes); read faster, or list again and watch from the list's resourceVersion",
     );
     expect(cuts).toEqual([{ bytes: 120, messages: 3 }]);
-    // Only the message already in the transport went out; nothing more is sent, even once it reads.
+    // Only what the transport already held went out; nothing more is sent, even once it reads.
     await stream.flush();
     queue.send('c4', 1);
-    expect(stream.written).toEqual(['c1']);
+    expect(stream.written).toEqual(['c1', 'c2']);
   });
 
   it('keeps a client that reads as fast as the changes come', async () => {
@@ -112,12 +121,12 @@ describe('SendQueue', () => {
   it('stops when the client goes away', async () => {
     const stream = new FakeStream();
     const queue = new SendQueue(stream, { boundBytes: bound, what: 'watching Cells' });
-    queue.sendSnapshot(['s1', 's2']);
+    queue.sendSnapshot(['s1', 's2', 's3']);
     stream.cancelled = true;
     stream.emit('cancelled');
     await expect(queue.done).resolves.toBeUndefined();
     await stream.flush();
     queue.send('c1', 10);
-    expect(stream.written).toEqual(['s1']);
+    expect(stream.written).toEqual(['s1', 's2']);
   });
 });

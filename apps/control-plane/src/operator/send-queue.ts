@@ -8,7 +8,7 @@ export interface OutboundStream<M> {
   readonly writableEnded: boolean;
   write(message: M, callback: (error?: Error | null) => void): boolean;
   end(): void;
-  on(event: 'cancelled' | 'finish' | 'close' | 'error', listener: () => void): unknown;
+  on(event: 'drain' | 'cancelled' | 'finish' | 'close' | 'error', listener: () => void): unknown;
 }
 
 /** Options of a SendQueue. */
@@ -33,10 +33,11 @@ const COMPACT_AFTER = 1024;
 
 /**
  * The send side of one server stream, with a bounded backlog. grpc-js buffers every write it is
- * given without limit and cannot take one back, so the transport holds one message of a stream
- * at a time and the rest wait here, counted in bytes; a client that falls behind by more than the
+ * given without limit and cannot take one back, so it is handed messages only while its own
+ * buffer has room (write() returning true; then its 'drain') and the rest wait here. Both count,
+ * in bytes, until the transport has flushed them: a client that falls behind by more than the
  * bound (it stopped reading, or reads slower than the changes come) has its stream cut with
- * RESOURCE_EXHAUSTED and what waited for it dropped, so it costs the server at most the bound and
+ * RESOURCE_EXHAUSTED and what waited here dropped, so it costs the server at most the bound and
  * the others nothing.
  *
  * The initial snapshot is not counted: its objects are the shared cache's, held anyway, and it
@@ -49,10 +50,13 @@ export class SendQueue<M> {
   /** Slots before `head` are sent and cleared, so a sent message (and the object it carries) is not held. */
   private queue: (Queued<M> | undefined)[] = [];
   private head = 0;
-  /** Counted messages not yet flushed by the transport: queued here, or the one in flight. */
+  /** Counted messages not yet flushed by the transport: queued here, or handed to it. */
   private pendingBytes = 0;
   private pendingMessages = 0;
-  private inFlight = false;
+  /** Messages handed to the transport and not yet flushed. */
+  private inFlight = 0;
+  /** The transport's own buffer is full (write() said so): wait for its 'drain'. */
+  private full = false;
   private ending = false;
   private over = false;
   private resolve!: () => void;
@@ -69,6 +73,10 @@ export class SendQueue<M> {
     // A cut with nobody awaiting `done` yet must not surface as an unhandled rejection.
     this.done.catch(() => undefined);
     for (const event of ['cancelled', 'finish', 'close', 'error'] as const) call.on(event, () => this.finish());
+    call.on('drain', () => {
+      this.full = false;
+      this.pump();
+    });
     if (call.cancelled || call.writableEnded) this.finish();
   }
 
@@ -105,15 +113,15 @@ export class SendQueue<M> {
   }
 
   private pump(): void {
-    while (!this.over && !this.inFlight) {
+    while (!this.over && !this.full) {
       const next = this.next();
       if (!next) break;
-      this.inFlight = true;
+      this.inFlight += 1;
       // grpc-js calls back once the transport has flushed the message (the client's flow-control
       // window let it through), or with an error when the stream broke.
-      this.call.write(next.message, () => this.flushed(next.bytes));
+      this.full = !this.call.write(next.message, () => this.flushed(next.bytes));
     }
-    if (this.ending && !this.over && !this.inFlight && this.isEmpty()) {
+    if (this.ending && !this.over && this.inFlight === 0 && this.isEmpty()) {
       this.over = true;
       if (!this.call.writableEnded) this.call.end();
       this.resolve();
@@ -121,7 +129,7 @@ export class SendQueue<M> {
   }
 
   private flushed(bytes: number): void {
-    this.inFlight = false;
+    this.inFlight -= 1;
     if (bytes > 0) {
       this.pendingBytes -= bytes;
       this.pendingMessages -= 1;
