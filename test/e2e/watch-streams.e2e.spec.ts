@@ -202,8 +202,11 @@ describe('watch streams end to end', () => {
       expect(seen).toEqual(Array.from({ length: seq + 1 }, (_, i) => i));
       expect(await watchesCut()).toBe(1);
       // 300 writes of 240 KiB (70 MiB) went past the paused client. Holding them, the server
-      // grew by about 75 MiB here; bounded, it moves by 5 to 10 MiB either way (its GC).
-      expect(peak - baseline).toBeLessThan(10 * WATCH_BUFFER_BYTES);
+      // grew by about 75 MiB here; bounded, it moved by 5 to 10 MiB on a quiet machine and by up
+      // to 37 MiB under a full test run's load (heap growth from serving the reader, not kept).
+      // So the bound is what holding the backlog would take; the exact proof that nothing was
+      // kept is what the paused client gets when it reads again, below.
+      expect(peak - baseline).toBeLessThan(writes * 240 * 1024);
 
       // Once it reads again it gets what was on its way (its own buffer, the transport's, the
       // server's bound: some 25 of these objects), then the status; held, it would get them all.
