@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { Deployment, ReplicaPhase, wrap, type Replica } from '@helios/api';
+import { Deployment, wrap, type Replica } from '@helios/api';
 import { freePort } from '@helios/etcd-process';
 import { Teardown, launchComponent, waitFor } from '@helios/launcher';
 import type { OperatorApi } from '@helios/operator-client';
+import { inEndpointSet } from '@helios/replica-lifecycle';
 import { NodeHosts, SimCloudServer, SimProvider } from '@helios/sim';
 import { Informer, type Etcd3, type Keys } from '@helios/store';
 import { modelServerTemplate } from './model-server-template';
@@ -131,7 +132,7 @@ export class ServedCell {
   }
 
   private live(): Replica[] {
-    return this.replicas.list().filter((r) => r.status?.phase === ReplicaPhase.REPLICA_PHASE_READY && !r.metadata?.deletionTime && !this.dead.has(r.spec?.node ?? ''));
+    return this.replicas.list().filter((r) => inEndpointSet(r) && !this.dead.has(r.spec?.node ?? ''));
   }
 
   private sample(): void {

@@ -1,4 +1,5 @@
 import { Tier, type Node, type NodePool } from '@helios/api';
+import { REPLICA_REASONS } from '@helios/replica-lifecycle';
 import { BinSet, compareText, isSchedulable, isServing, PoolOfferings, type Bin, type GpuHoldings, type GpuRequest } from '@helios/scheduling';
 
 /** A serving node, or one the plan adds, as a bin of free GPUs. */
@@ -40,7 +41,7 @@ export interface PoolTally {
  * Why a waiting replica got no capacity: no pool of the cell offers its GPU type and tier on nodes
  * big enough; every such pool is in CapacityUnavailable backoff; or they are all at max.
  */
-export type UnmetReason = 'NoMatchingPool' | 'CapacityUnavailable' | 'PoolsAtMax';
+export type UnmetReason = typeof REPLICA_REASONS.noMatchingPool | typeof REPLICA_REASONS.capacityUnavailable | typeof REPLICA_REASONS.poolsAtMax;
 
 /** Keep order for idle nodes: scale-down removes preemptible first, then on-demand, reserved last. */
 const KEEP_RANK: ReadonlyMap<Tier, number> = new Map([
@@ -124,8 +125,8 @@ export class CellCapacity {
     const candidates = this.offerings.ofGpuType(request.gpuType).ofTiers(tiers).fitting(request.gpus);
     const pool = candidates.cheapestFirst().find((p) => this.room(p) > 0);
     if (!pool) {
-      if (candidates.pools.length === 0) return 'NoMatchingPool';
-      return candidates.pools.some((p) => this.state(p).available) ? 'PoolsAtMax' : 'CapacityUnavailable';
+      if (candidates.pools.length === 0) return REPLICA_REASONS.noMatchingPool;
+      return candidates.pools.some((p) => this.state(p).available) ? REPLICA_REASONS.poolsAtMax : REPLICA_REASONS.capacityUnavailable;
     }
     const added = this.add(pool);
     this.bins.take(added, request.gpus);

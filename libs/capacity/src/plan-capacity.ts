@@ -1,5 +1,6 @@
 import { Tier, type Deployment, type Node, type NodePool, type Replica } from '@helios/api';
-import { awaitsNode, bindingOrder, compareText, gpuRequest, GpuHoldings, poolKey, replicaId, TierRules, tierLabel } from '@helios/scheduling';
+import { awaitsNode, REPLICA_REASONS } from '@helios/replica-lifecycle';
+import { bindingOrder, compareText, gpuRequest, GpuHoldings, poolKey, replicaId, TierRules, tierLabel } from '@helios/scheduling';
 import { resolveCapacityOptions, type CapacityOptions, type ResolvedCapacityOptions } from './capacity-options';
 import { CellCapacity, type PoolTally, type UnmetReason } from './cell-capacity';
 import { scaleDownBlockedUntil } from './cooldown';
@@ -181,11 +182,11 @@ function decide(cell: string, tally: PoolTally, lastScaleUpAt: Date | string | u
 function unmetMessage(entry: UnmetDemand, tiers: readonly Tier[]): string {
   const what = `${entry.replicas.length} replica(s), ${entry.gpus} ${entry.gpuType || 'any-type'} GPUs on ${tiers.map(tierLabel).join(', ')}`;
   switch (entry.reason) {
-    case 'NoMatchingPool':
+    case REPLICA_REASONS.noMatchingPool:
       return `${what}: no pool in cell ${entry.cell} offers that GPU type and tier on nodes big enough`;
-    case 'CapacityUnavailable':
+    case REPLICA_REASONS.capacityUnavailable:
       return `${what}: every matching pool in cell ${entry.cell} is out of cloud capacity (CapacityUnavailable)`;
-    case 'PoolsAtMax':
+    case REPLICA_REASONS.poolsAtMax:
       return `${what}: every matching pool in cell ${entry.cell} is at its max`;
   }
 }

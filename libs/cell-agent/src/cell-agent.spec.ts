@@ -1,7 +1,7 @@
 import { Cell, NodePhase, NodePool, Tier, type GpuCapacity } from '@helios/api';
 import { createLogger } from '@helios/config';
 import { waitFor } from '@helios/launcher';
-import { CAPACITY_UNAVAILABLE } from '@helios/scheduling';
+import { POOL_CONDITIONS } from '@helios/replica-lifecycle';
 import { SimNodeFleet, SimProvider } from '@helios/sim';
 import { Keys, LeaderElection, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
@@ -126,7 +126,7 @@ describe('CellAgent with the sim provider', () => {
     w.provider.setCapacity({ pool: 'h100' }, 1);
     const agent = w.agent('agent-a');
     agent.start();
-    const condition = await waitFor('the condition', async () => (await w.pool('h100'))?.status?.conditions.find((c) => c.type === CAPACITY_UNAVAILABLE), 20_000, 50);
+    const condition = await waitFor('the condition', async () => (await w.pool('h100'))?.status?.conditions.find((c) => c.type === POOL_CONDITIONS.capacityUnavailable), 20_000, 50);
     expect(condition).toMatchObject({ status: 'True', reason: 'InsufficientCapacity' });
     const refused = (await w.pool('h100'))!;
     expect(Date.parse(refused.status!.capacityRetryTime!)).toBeGreaterThan(Date.parse(condition.lastTransitionTime!));
@@ -138,7 +138,7 @@ describe('CellAgent with the sim provider', () => {
     await w.store.mutate('nodePool', 'h100', 'c1', (p) => ({ ...p, metadata: { ...p.metadata!, generation: 2 }, spec: { ...p.spec!, max: 3 } }));
     await waitFor('2 ready', async () => (await w.pool('h100'))?.status?.ready === 2, 20_000, 50);
     const recovered = (await w.pool('h100'))!.status!;
-    expect(recovered.conditions.find((c) => c.type === CAPACITY_UNAVAILABLE)?.status).toBe('False');
+    expect(recovered.conditions.find((c) => c.type === POOL_CONDITIONS.capacityUnavailable)?.status).toBe('False');
     expect(recovered.capacityRetryTime).toBeUndefined();
   });
 

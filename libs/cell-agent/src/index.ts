@@ -6,7 +6,7 @@ export { CellStatusReconciler, type CellStatusReconcilerDeps } from './cell-stat
 export { gpuCapacity } from './gpu-capacity';
 export { GpuGauges } from './gpu-gauges';
 export { launchIntent, pendingLaunches, withLaunch, withoutLaunches } from './launch-intent';
-export { isRetired, NodeBinder, type NodeBinderDeps } from './node-binder';
+export { NodeBinder, type NodeBinderDeps } from './node-binder';
 export { newNodeNames } from './node-names';
 export { poolMembers, type MemberContext, type PoolMember } from './pool-member';
 export {
@@ -17,7 +17,6 @@ export {
   memberCondition,
   planPool,
   poolTarget,
-  SCALE_DOWN_REASON,
   type MemberCondition,
   type PoolPlan,
   type PoolPlanOptions,

@@ -1,7 +1,8 @@
 import { Replica, ReplicaPhase, ReplicaStatus } from '@helios/api';
 import type { Logger } from '@helios/config';
 import type { ReconcileContext } from '@helios/controller-runtime';
-import { awaitsNode, bindReplicas, type Binding, type Unbound } from '@helios/scheduling';
+import { awaitsNode, demandingReplicas } from '@helios/replica-lifecycle';
+import { bindReplicas, type Binding, type Unbound } from '@helios/scheduling';
 import type { Fence, ResourceStore } from '@helios/store';
 import type { CellCache } from './cell-cache';
 import type { CellLock } from './cell-lock';
@@ -19,11 +20,6 @@ export interface NodeBinderDeps {
   leavingNodes: ReadonlySet<string>;
 }
 
-
-/** Tells whether a replica was retired (its deletion asked for). */
-export function isRetired(replica: Replica): boolean {
-  return !!replica.metadata?.deletionTime;
-}
 
 /**
  * The cell agent's node scheduler: binds the cell's Pending replicas to nodes with the pure,
@@ -46,9 +42,8 @@ export class NodeBinder {
 
   private async bindOnce(w: CellWrites): Promise<void> {
     const { cache, cellName, leavingNodes } = this.deps;
-    const all = cache.replicas();
     // A retired replica wants nothing; one still naming a node keeps holding its GPUs.
-    const replicas = all.filter((r) => !isRetired(r) || !!r.spec?.node);
+    const replicas = demandingReplicas(cache.replicas());
     if (!replicas.some(awaitsNode)) return;
     const nodes = cache.nodes().filter((n) => {
       const name = n.metadata?.name ?? '';

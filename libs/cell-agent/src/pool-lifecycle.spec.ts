@@ -1,6 +1,6 @@
 import { NodePhase, ReplicaPhase, Tier } from '@helios/api';
 import { waitFor } from '@helios/launcher';
-import { PREEMPTED_REASON } from '@helios/node-agent';
+import { NODE_REASONS } from '@helios/replica-lifecycle';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { cellWorld, placedReplica, poolOf, type CellWorld } from './testing/cell-world';
 
@@ -72,7 +72,7 @@ describe('PoolReconciler following the planner', () => {
       const n = await w.store.get('node', node!, 'c1');
       return n?.status?.phase === NodePhase.NODE_PHASE_DRAINING && n;
     }, 20_000, 50);
-    expect(drained.status).toMatchObject({ reason: PREEMPTED_REASON, preemptionTime: notice.deadline.toISOString() });
+    expect(drained.status).toMatchObject({ reason: NODE_REASONS.preempted, preemptionTime: notice.deadline.toISOString() });
     const retired = await waitFor('the replica retired', async () => {
       const r = await w.store.get('replica', 'r', 'd');
       return r?.metadata?.deletionTime ? r : undefined;

@@ -1,7 +1,8 @@
 import { Node, NodePhase } from '@helios/api';
+import { NODE_REASONS } from '@helios/replica-lifecycle';
 import { describe, expect, it } from 'vitest';
 import type { PoolMember } from './pool-member';
-import { countMembers, memberCondition, planPool, poolTarget, SCALE_DOWN_REASON, type PoolPlan } from './pool-plan';
+import { countMembers, memberCondition, planPool, poolTarget, type PoolPlan } from './pool-plan';
 
 const { NODE_PHASE_READY: READY, NODE_PHASE_NOT_READY: NOT_READY, NODE_PHASE_DRAINING: DRAINING, NODE_PHASE_PROVISIONING: PROVISIONING } = NodePhase;
 const NOW = new Date('2030-01-01T11:00:00Z');
@@ -38,7 +39,7 @@ const example: PoolMember[] = [
   member('b', { launchedAt: at('10:05') }),
   member('c', { launchedAt: at('10:10') }),
   member('d', { state: 'pending', phase: undefined, launchedAt: at('10:59') }),
-  member('e', { phase: DRAINING, reason: SCALE_DOWN_REASON }),
+  member('e', { phase: DRAINING, reason: NODE_REASONS.scaleDown }),
   member('f', { phase: NOT_READY, since: '10:30', live: false }),
   member('g', { phase: undefined, known: false, launchedAt: at('10:20') }),
 ];

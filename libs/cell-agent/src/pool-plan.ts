@@ -1,8 +1,6 @@
 import { NodePhase } from '@helios/api';
+import { NODE_REASONS } from '@helios/replica-lifecycle';
 import type { PoolMember } from './pool-member';
-
-/** Node status reason of a node the cell agent drains to give it back (scale-down). */
-export const SCALE_DOWN_REASON = 'ScaleDown';
 
 /** Why an instance is terminated: drained and idle, NotReady and idle past its grace, or unknown to etcd past its grace. */
 export type TerminateReason = 'Drained' | 'NotReady' | 'Unknown';
@@ -85,7 +83,7 @@ export function isServingMember(member: PoolMember, options: PoolPlanOptions): b
 
 /** Tells whether a member was drained by the cell agent for scale-down (and may be put back). */
 export function drainedForScaleDown(member: PoolMember): boolean {
-  return member.phase === NodePhase.NODE_PHASE_DRAINING && member.object?.status?.reason === SCALE_DOWN_REASON && !member.object.status.preemptionTime;
+  return member.phase === NodePhase.NODE_PHASE_DRAINING && member.object?.status?.reason === NODE_REASONS.scaleDown && !member.object.status.preemptionTime;
 }
 
 /** Tells whether the cloud announced it will take the member back (a preemption notice). */

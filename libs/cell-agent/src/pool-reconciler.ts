@@ -2,7 +2,8 @@ import { Condition, Node, NodePhase, NodePool, NodePoolStatus, NodeStatus, type 
 import type { Logger } from '@helios/config';
 import type { ReconcileContext, ReconcileResult } from '@helios/controller-runtime';
 import { isProviderError, type CloudProvider, type Instance } from '@helios/provider';
-import { CAPACITY_UNAVAILABLE, GpuHoldings } from '@helios/scheduling';
+import { NODE_REASONS, POOL_CONDITIONS, POOL_REASONS, REPLICA_REASONS } from '@helios/replica-lifecycle';
+import { GpuHoldings } from '@helios/scheduling';
 import { isConflict, isNotFound, type Fence, type ResourceStore } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import type { CellCache } from './cell-cache';
@@ -13,7 +14,7 @@ import type { GpuGauges } from './gpu-gauges';
 import { launchIntent, pendingLaunches, withLaunch, withoutLaunches } from './launch-intent';
 import { newNodeNames } from './node-names';
 import { poolMembers, type PoolMember } from './pool-member';
-import { countMembers, isPreempted, planPool, poolTarget, SCALE_DOWN_REASON, type PoolPlan } from './pool-plan';
+import { countMembers, isPreempted, planPool, poolTarget, type PoolPlan } from './pool-plan';
 import { poolTemplate } from './pool-template';
 import { cellWrites, type CellWrites } from './cell-writes';
 import { retireReplicas } from './replica-retirement';
@@ -182,7 +183,7 @@ export class PoolReconciler {
       const drained = new Date(Date.parse(member.object?.status?.lastTransitionTime ?? '') || now.getTime());
       if (!since || drained < since) since = drained;
       const on = replicas.filter((r) => r.spec?.node === member.node);
-      const retired = await retireReplicas({ store: this.deps.store, options: w.options }, on, 'NodePreempted', `node ${member.node} will be reclaimed by the cloud at ${deadline}`, now);
+      const retired = await retireReplicas({ store: this.deps.store, options: w.options }, on, REPLICA_REASONS.nodePreempted, `node ${member.node} will be reclaimed by the cloud at ${deadline}`, now);
       if (retired > 0) this.deps.log.warn({ node: member.node, deadline, replicas: retired }, 'node preempted; its replicas retired for replacement');
     }
     return since;
@@ -214,11 +215,11 @@ export class PoolReconciler {
       const out: { member: PoolMember; reason: string }[] = [];
       for (const member of plan.scaleDown.filter(idle)) {
         if (member.object) {
-          const written = await this.setNodePhase(member.object, NodePhase.NODE_PHASE_DRAINING, SCALE_DOWN_REASON, w);
+          const written = await this.setNodePhase(member.object, NodePhase.NODE_PHASE_DRAINING, NODE_REASONS.scaleDown, w);
           if (!written) continue;
         }
         this.leaving.add(member.node);
-        out.push({ member, reason: 'ScaleDown' });
+        out.push({ member, reason: NODE_REASONS.scaleDown });
       }
       for (const { member, reason } of plan.terminate) {
         if (!idle(member)) continue;
@@ -337,7 +338,7 @@ export class PoolReconciler {
           status.conditions = setCondition(old.conditions, capacityCondition('True', outcome.refused.reason, outcome.refused.message, now), true);
           status.capacityRetryTime = new Date(now.getTime() + this.settings.capacityRetryMs).toISOString();
         } else if (outcome.launched) {
-          status.conditions = setCondition(old.conditions, capacityCondition('False', 'Launched', 'the last launch went through', now), false);
+          status.conditions = setCondition(old.conditions, capacityCondition('False', POOL_REASONS.launched, 'the last launch went through', now), false);
           status.capacityRetryTime = undefined;
         }
         const lastScaleUp = Date.parse(old.lastScaleUpTime ?? '');
@@ -356,7 +357,7 @@ function merge(listed: Instance[], launched: Instance[]): Instance[] {
 }
 
 function capacityCondition(status: 'True' | 'False', reason: string, message: string, now: Date): Condition {
-  return Condition.fromPartial({ type: CAPACITY_UNAVAILABLE, status, reason, message, lastTransitionTime: now.toISOString() });
+  return Condition.fromPartial({ type: POOL_CONDITIONS.capacityUnavailable, status, reason, message, lastTransitionTime: now.toISOString() });
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Replica, ReplicaPhase } from '@helios/api';
+import type { Replica } from '@helios/api';
+import { isRetired, retired } from '@helios/replica-lifecycle';
 import { replicaId } from '@helios/scheduling';
 import { isConflict, isNotFound, type ResourceStore, type WriteOptions } from '@helios/store';
 
@@ -9,29 +10,24 @@ export interface RetirementDeps {
 }
 
 /**
- * Retires replicas the way every retirer does: `metadata.deletionTime` and phase Terminating in one
- * compare-and-swap write (which takes them out of the endpoint set at once), with `reason` and
- * `message` in their status. The deployment controller then makes their replacements, and their
- * node agent stops and deletes them.
+ * Retires replicas the way every retirer does: `retired` (metadata.deletionTime and phase
+ * Terminating, with `reason` and `message` in their status) in one compare-and-swap write each,
+ * which takes them out of the endpoint set at once. The deployment controller then makes their
+ * replacements, and their node agent stops and deletes them.
  * Replicas already retired are left alone; one that changed meanwhile is skipped (the next
  * reconcile sees it again). Returns how many were retired.
  */
 export async function retireReplicas(deps: RetirementDeps, replicas: readonly Replica[], reason: string, message: string, now: Date): Promise<number> {
-  let retired = 0;
+  let count = 0;
   for (const replica of replicas) {
-    if (replica.metadata?.deletionTime) continue;
-    const next = Replica.fromPartial({
-      ...replica,
-      metadata: { ...replica.metadata, deletionTime: now.toISOString() },
-      status: { ...replica.status, phase: ReplicaPhase.REPLICA_PHASE_TERMINATING, reason, message },
-    });
+    if (isRetired(replica)) continue;
     try {
-      await deps.store.update('replica', next, deps.options());
-      retired += 1;
+      await deps.store.update('replica', retired(replica, now.toISOString(), reason, message), deps.options());
+      count += 1;
     } catch (err) {
       if (isConflict(err) || isNotFound(err)) continue;
       throw new Error(`retiring replica ${replicaId(replica)}`, { cause: err });
     }
   }
-  return retired;
+  return count;
 }

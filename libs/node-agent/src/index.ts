@@ -5,4 +5,4 @@ export { NVIDIA_SMI_ARGS, parseNvidiaSmiCsv } from './nvidia-smi-parser';
 export { ReplicaBindings, type ReplicaBindingsOptions } from './replica-bindings';
 export { isBoundTo, joinHostPort, replicaStatusFor, sameStatus } from './replica-status';
 export { ReplicaSupervisor, type ReplicaSupervisorDeps, type ReplicaSupervisorOptions } from './replica-supervisor';
-export { markNodePreempted, PREEMPTED_REASON, PreemptionWatcher, type PreemptionSource, type PreemptionWatcherDeps, type PreemptionWatcherOptions } from './preemption';
+export { markNodePreempted, PreemptionWatcher, type PreemptionSource, type PreemptionWatcherDeps, type PreemptionWatcherOptions } from './preemption';

@@ -1,6 +1,7 @@
 import { ReplicaPhase, ReplicaTemplate, metaOf, type Replica } from '@helios/api';
 import type { Logger } from '@helios/config';
 import { ControllerRunner } from '@helios/controller-runtime';
+import { isRetired, REPLICA_REASONS } from '@helios/replica-lifecycle';
 import type { ReplicaRun, ReplicaRuntime, StopOptions } from '@helios/replica-runtime';
 import { isNotFound, type ResourceStore } from '@helios/store';
 import type { NodeAgentSettings } from './node-agent-settings';
@@ -42,10 +43,11 @@ interface RunRecord {
  * current state, on every change of the replica and of its run.
  *
  * The retirement protocol (race-free by construction):
- * 1. The deployment controller (or the Delete RPC) retires a replica by setting
- *    metadata.deletionTime, and phase TERMINATING, in one compare-and-swap write. A replica is
- *    in the endpoint set iff phase == READY and deletionTime is unset, so that single write
- *    unpublishes it: routers stop sending before anything else happens.
+ * 1. The deployment controller (or the Delete RPC, or the cell agent) retires a replica by
+ *    setting metadata.deletionTime, and phase TERMINATING, in one compare-and-swap write
+ *    (`retired`). A replica is in the endpoint set iff phase == READY and deletionTime is unset
+ *    (`inEndpointSet`), so that single write unpublishes it: routers stop sending before anything
+ *    else happens.
  * 2. The node agent sees it, writes TERMINATING if the retirer did not, and stops the process
  *    in order: drainSeconds (the deployment's strategy, else the agent's default) while it
  *    still serves what routers had in flight, SIGTERM, SIGKILL after terminationGraceSeconds.
@@ -130,7 +132,7 @@ export class ReplicaSupervisor {
       return;
     }
     if (!mine) return;
-    if (replica.metadata?.deletionTime) return this.retire(key, replica, record);
+    if (isRetired(replica)) return this.retire(key, replica, record);
     record ??= this.launch(key, replica);
     await this.writeStatus(replica, record);
   }
@@ -182,7 +184,7 @@ export class ReplicaSupervisor {
     const { name, uid } = metaOf(replica);
     const deployment = replica.spec?.deployment ?? '';
     const current = await this.deps.store.get('replica', name, deployment);
-    if (!isBoundTo(current, this.options.cell, this.options.node) || metaOf(current).uid !== uid || !current.metadata?.deletionTime) return;
+    if (!isBoundTo(current, this.options.cell, this.options.node) || metaOf(current).uid !== uid || !isRetired(current)) return;
     try {
       // A conflict (someone wrote in between) throws and the queue retries with a fresh read.
       await this.deps.store.delete('replica', name, deployment, { resourceVersion: metaOf(current).resourceVersion });
@@ -197,7 +199,7 @@ export class ReplicaSupervisor {
     try {
       await this.deps.store.mutate('replica', name, replica.spec?.deployment, (current) => {
         if (!this.stillOurs(current, uid) || current.status?.phase === ReplicaPhase.REPLICA_PHASE_TERMINATING) return undefined;
-        current.status = { ...current.status!, phase: ReplicaPhase.REPLICA_PHASE_TERMINATING, reason: 'Retired', message: 'draining, then SIGTERM', readyTime: undefined };
+        current.status = { ...current.status!, phase: ReplicaPhase.REPLICA_PHASE_TERMINATING, reason: REPLICA_REASONS.retired, message: 'draining, then SIGTERM', readyTime: undefined };
         return current;
       });
     } catch (err) {
@@ -214,7 +216,7 @@ export class ReplicaSupervisor {
     try {
       await this.deps.store.mutate('replica', metaOf(replica).name, replica.spec?.deployment, (current) => {
         // Retirement wins: never publish (or touch) a replica that has a deletionTime.
-        if (!this.stillOurs(current, record.uid) || current.metadata?.deletionTime) return undefined;
+        if (!this.stillOurs(current, record.uid) || isRetired(current)) return undefined;
         const next = replicaStatusFor(record.run.state, current.status, this.options.address, now);
         if (sameStatus(current.status, next)) return undefined;
         current.status = next;

@@ -1,4 +1,5 @@
 import type { Logger } from '@helios/config';
+import { REPLICA_REASONS } from '@helios/replica-lifecycle';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ export class ProcessRun implements ReplicaRun {
   ) {
     this.settings = probeSettings(launch.template.readinessProbe);
     this.log = ctx.log.child({ deployment: launch.deployment, replica: launch.replica });
-    this.current = { phase: 'starting', port: 0, restarts: launch.restarts ?? 0, reason: 'Starting', message: '' };
+    this.current = { phase: 'starting', port: 0, restarts: launch.restarts ?? 0, reason: REPLICA_REASONS.starting, message: '' };
     void this.boot();
   }
 
@@ -100,7 +101,7 @@ export class ProcessRun implements ReplicaRun {
     this.startedAt = Date.now();
     const command = this.launch.template.command;
     if (command.length === 0) {
-      this.update({ phase: 'stopped', reason: 'NoCommand', message: 'the template has no command; the process runtime runs commands, not images' });
+      this.update({ phase: 'stopped', reason: REPLICA_REASONS.noCommand, message: 'the template has no command; the process runtime runs commands, not images' });
       return;
     }
     try {
@@ -174,7 +175,7 @@ export class ProcessRun implements ReplicaRun {
     this.ctx.records?.add(child.pid, `${this.launch.deployment}/${this.launch.replica}`);
     const restarted = this.current.restarts > 0;
     this.log.info({ pid: child.pid, port: this.port, restarts: this.current.restarts }, restarted ? 'replica restarted' : 'replica started');
-    this.update({ phase: 'starting', port: this.port, pid: child.pid, reason: restarted ? 'Restarted' : 'Started', message: '' });
+    this.update({ phase: 'starting', port: this.port, pid: child.pid, reason: restarted ? REPLICA_REASONS.restarted : REPLICA_REASONS.started, message: '' });
     this.scheduleProbe(incarnation, this.settings.initialDelayMs);
   }
 
@@ -199,7 +200,7 @@ export class ProcessRun implements ReplicaRun {
     clearTimeout(this.probeTimer);
     this.child = undefined;
     if (this.stopRequested) return;
-    this.crashed(info, info.error ? 'StartFailed' : 'Crashed');
+    this.crashed(info, info.error ? REPLICA_REASONS.startFailed : REPLICA_REASONS.crashed);
   }
 
   /** Reports an exit (or a start that failed) and schedules the restart after its backoff. */
@@ -232,8 +233,8 @@ export class ProcessRun implements ReplicaRun {
     this.readiness = step.state;
     if (step.flipped === 'ready') this.log.info({ port: this.port }, 'replica ready');
     if (step.flipped === 'unready') this.log.warn({ detail: outcome.detail }, 'replica no longer ready');
-    if (step.state.ready) this.update({ phase: 'ready', reason: 'Ready', message: '' });
-    else if (step.failing) this.update({ phase: 'starting', reason: 'ReadinessProbeFailed', message: outcome.detail });
+    if (step.state.ready) this.update({ phase: 'ready', reason: REPLICA_REASONS.ready, message: '' });
+    else if (step.failing) this.update({ phase: 'starting', reason: REPLICA_REASONS.readinessProbeFailed, message: outcome.detail });
     this.scheduleProbe(incarnation, step.nextDelayMs);
   }
 
@@ -241,7 +242,7 @@ export class ProcessRun implements ReplicaRun {
   private async stopInOrder(): Promise<StopResult> {
     clearTimeout(this.restartTimer);
     clearTimeout(this.probeTimer);
-    this.update({ phase: 'stopping', reason: 'Stopping', message: '' });
+    this.update({ phase: 'stopping', reason: REPLICA_REASONS.stopping, message: '' });
     let signal: StopResult['signal'] = 'none';
     let exit: ExitInfo | undefined;
     const child = this.child;
@@ -264,7 +265,7 @@ export class ProcessRun implements ReplicaRun {
     }
     this.releasePort();
     this.logStream?.end();
-    this.update({ phase: 'stopped', pid: undefined, reason: 'Stopped', message: '' });
+    this.update({ phase: 'stopped', pid: undefined, reason: REPLICA_REASONS.stopped, message: '' });
     return { signal, exitCode: exit?.code ?? null, exitSignal: exit?.signal ?? null };
   }
 

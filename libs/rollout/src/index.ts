@@ -12,15 +12,10 @@ export { planRollout, type ReplicaCreation, type Rollback, type RolloutPlan, typ
 export {
   DEPLOYMENT_LABEL,
   DEPLOYMENT_UID_ANNOTATION,
-  NODE_LOST_REASON,
   TEMPLATE_HASH_LABEL,
   availableAt,
   failuresOf,
   isAvailable,
-  isLive,
-  isLost,
-  isReady,
-  isRetiring,
   replicaTemplateHash,
 } from './replica-facts';
 export { retirementOrder } from './retirement-order';

@@ -1,7 +1,8 @@
 import { ReplicaPhase, type Deployment, type Replica } from '@helios/api';
+import { isLive } from '@helios/replica-lifecycle';
 import { describe, expect, it } from 'vitest';
 import { planRollout, type RolloutPlan } from './plan-rollout';
-import { isAvailable, isLive } from './replica-facts';
+import { isAvailable } from './replica-facts';
 import { resolveRevision } from './revision-history';
 import { AVAILABLE, COMPLETE, PROGRESSING, ROLLED_BACK, findCondition } from './rollout-conditions';
 import { T0, at, changeTemplate, deployment, names, readyReplicas, replica } from './testing/rollout-fixtures';

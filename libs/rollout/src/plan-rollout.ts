@@ -1,8 +1,9 @@
 import { DeploymentStatus, type Condition, type Deployment, type Replica, type ReplicaTemplate } from '@helios/api';
+import { isBound, isLive, isLost, isReady } from '@helios/replica-lifecycle';
 import { findRevision, recordHash } from './revision-history';
 import { rollingLimits } from './rolling-limits';
 import { rollingStep, type Step } from './rolling-step';
-import { availableAt, failuresOf, isAvailable, isLive, isLost, isReady, replicaTemplateHash } from './replica-facts';
+import { availableAt, failuresOf, isAvailable, replicaTemplateHash } from './replica-facts';
 import { retirementOrder } from './retirement-order';
 import { AVAILABLE, COMPLETE, PROGRESSING, REASONS, ROLLED_BACK, isConditionTrue, setCondition } from './rollout-conditions';
 import { REPEATED_FAILURE_THRESHOLD, rolloutSettings } from './rollout-settings';
@@ -214,8 +215,8 @@ export function planRollout(snapshot: RolloutSnapshot): RolloutPlan {
   const pick = (from: Replica[], count: number) => (count > 0 ? retirementOrder(from, settings.minReadySeconds, now, fleet).slice(0, count) : []);
   const chosen = [...pick(updated, step.retireUpdated), ...pick(old, step.retireOld)];
   const isChosen = new Set(chosen);
-  const retire = chosen.filter((r) => !!r.spec?.node);
-  const remove = [...lost, ...chosen.filter((r) => !r.spec?.node)];
+  const retire = chosen.filter(isBound);
+  const remove = [...lost, ...chosen.filter((r) => !isBound(r))];
   const relabel = updated.filter((r) => r.spec?.revision !== revision && !isChosen.has(r));
 
   const waits = live.map((r) => availableAt(r, settings.minReadySeconds)).filter((at): at is number => at !== undefined && at > now).map((at) => at - now);

@@ -1,27 +1,10 @@
 import { ReplicaPhase } from '@helios/api';
 import { describe, expect, it } from 'vitest';
-import { availableAt, failuresOf, isAvailable, isLive, isLost, isRetiring, replicaTemplateHash } from './replica-facts';
+import { availableAt, failuresOf, isAvailable, replicaTemplateHash } from './replica-facts';
 import { templateHash } from './template-hash';
-import { T0, at, replica, template } from './testing/rollout-fixtures';
+import { T0, replica, template } from './testing/rollout-fixtures';
 
 const P = ReplicaPhase;
-
-describe('replica states', () => {
-  it.each([
-    { name: 'Pending, unbound', r: replica('v1', 1, P.REPLICA_PHASE_PENDING, { node: '' }), retiring: false, lost: false, live: true },
-    { name: 'Ready', r: replica('v1', 1, P.REPLICA_PHASE_READY), retiring: false, lost: false, live: true },
-    { name: 'crashed, restarting on a live node', r: replica('v1', 1, P.REPLICA_PHASE_STARTING, { reason: 'Crashed', restarts: 2 }), retiring: false, lost: false, live: true },
-    { name: 'Failed: could not start', r: replica('v1', 1, P.REPLICA_PHASE_FAILED, { reason: 'NoCommand' }), retiring: false, lost: true, live: false },
-    { name: 'Failed with its node', r: replica('v1', 1, P.REPLICA_PHASE_FAILED, { reason: 'NodeLost' }), retiring: false, lost: true, live: false },
-    { name: 'Failed, never bound', r: replica('v1', 1, P.REPLICA_PHASE_FAILED, { node: '' }), retiring: false, lost: true, live: false },
-    { name: 'retiring, bound', r: replica('v1', 1, P.REPLICA_PHASE_READY, { deletionTime: at(1) }), retiring: true, lost: false, live: false },
-    { name: 'retiring, unbound', r: replica('v1', 1, P.REPLICA_PHASE_PENDING, { node: '', deletionTime: at(1) }), retiring: true, lost: true, live: false },
-    { name: 'Terminating', r: replica('v1', 1, P.REPLICA_PHASE_TERMINATING), retiring: true, lost: false, live: false },
-    { name: 'retiring, then its node died', r: replica('v1', 1, P.REPLICA_PHASE_FAILED, { reason: 'NodeLost', deletionTime: at(1) }), retiring: true, lost: true, live: false },
-  ])('$name', ({ r, retiring, lost, live }) => {
-    expect([isRetiring(r), isLost(r), isLive(r)]).toEqual([retiring, lost, live]);
-  });
-});
 
 describe('availability', () => {
   it.each([

@@ -1,4 +1,5 @@
 import { ReplicaPhase, type Replica } from '@helios/api';
+import { isReady, REPLICA_REASONS } from '@helios/replica-lifecycle';
 import { templateHash } from './template-hash';
 
 /** Label every replica of a deployment carries: `helios get replicas -l deployment=NAME`. */
@@ -7,39 +8,6 @@ export const DEPLOYMENT_LABEL = 'deployment';
 export const TEMPLATE_HASH_LABEL = 'helios.dev/template-hash';
 /** Annotation with the uid of the deployment that created the replica (garbage collection). */
 export const DEPLOYMENT_UID_ANNOTATION = 'helios.dev/deployment-uid';
-/** Replica status.reason the node lifecycle controller sets when the replica's node died. */
-export const NODE_LOST_REASON = 'NodeLost';
-
-/**
- * True when the replica is on its way out: deletion requested (metadata.deletionTime) or
- * Terminating. It is out of the endpoint set and no longer counts toward its deployment.
- */
-export function isRetiring(replica: Replica): boolean {
-  return !!replica.metadata?.deletionTime || replica.status?.phase === ReplicaPhase.REPLICA_PHASE_TERMINATING;
-}
-
-/**
- * True when nothing will ever run this replica again, so its object must be deleted and the
- * replica replaced. Failed is terminal: its node was lost (no agent is left to finish it) or its
- * run could not start at all, and in either case no process of it runs, so there is nothing to
- * drain. (A crash on a live node is not Failed: its agent restarts it, Starting with reason
- * Crashed, and counts it in restarts.) A replica never bound to a node yet retiring is lost too:
- * no agent has it to finish it.
- */
-export function isLost(replica: Replica): boolean {
-  if (replica.status?.phase === ReplicaPhase.REPLICA_PHASE_FAILED) return true;
-  return !replica.spec?.node && isRetiring(replica);
-}
-
-/** True when the replica still counts toward its deployment: neither retiring nor lost. */
-export function isLive(replica: Replica): boolean {
-  return !isRetiring(replica) && !isLost(replica);
-}
-
-/** True when the replica passes its readiness probe (and so serves, unless retiring). */
-export function isReady(replica: Replica): boolean {
-  return replica.status?.phase === ReplicaPhase.REPLICA_PHASE_READY;
-}
 
 /**
  * When the replica counts as available: minReadySeconds after it became Ready. Undefined while
@@ -74,6 +42,6 @@ export function replicaTemplateHash(replica: Replica): string {
  * if it Failed for any reason but a lost node (a dead node says nothing about the revision).
  */
 export function failuresOf(replica: Replica): number {
-  const failedNow = replica.status?.phase === ReplicaPhase.REPLICA_PHASE_FAILED && replica.status.reason !== NODE_LOST_REASON ? 1 : 0;
+  const failedNow = replica.status?.phase === ReplicaPhase.REPLICA_PHASE_FAILED && replica.status.reason !== REPLICA_REASONS.nodeLost ? 1 : 0;
   return Math.max(0, replica.status?.restarts ?? 0) + failedNow;
 }

@@ -1,6 +1,7 @@
 import type { Replica } from '@helios/api';
+import { isReady } from '@helios/replica-lifecycle';
 import { removalOrder } from '@helios/scheduling';
-import { isAvailable, isReady } from './replica-facts';
+import { isAvailable } from './replica-facts';
 
 /**
  * Orders replicas for retirement, best to retire first: those that serve nothing before those

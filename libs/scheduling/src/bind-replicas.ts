@@ -1,8 +1,9 @@
 import { Tier, type Node, type Replica } from '@helios/api';
+import { awaitsNode, REPLICA_REASONS } from '@helios/replica-lifecycle';
 import { BinSet, type Bin } from './bin-set';
 import { GpuHoldings } from './gpu-holdings';
 import { isSchedulable } from './node-eligibility';
-import { awaitsNode, bindingOrder, gpuRequest } from './replica-state';
+import { bindingOrder, gpuRequest } from './replica-state';
 import { ANY_TIER, tierLabel } from './tiers';
 
 /** A snapshot of one cell, as its agent sees it. */
@@ -28,7 +29,7 @@ export interface Binding {
  * Why a replica stays unbound: no Ready, uncordoned node of its GPU type and tier exists at all, or
  * such nodes exist but none has enough free healthy GPUs (the planner adds capacity for it).
  */
-export type UnboundReason = 'NoSchedulableNode' | 'InsufficientGpus';
+export type UnboundReason = typeof REPLICA_REASONS.noSchedulableNode | typeof REPLICA_REASONS.insufficientGpus;
 
 /** A replica left unbound, with the reason and a sentence for people. */
 export interface Unbound {
@@ -101,10 +102,10 @@ export function bindReplicas(input: BindingInput): BindingPlan {
       bins.has(request.gpuType, tiers)
         ? {
             replica,
-            reason: 'InsufficientGpus',
+            reason: REPLICA_REASONS.insufficientGpus,
             message: `needs ${request.gpus} free GPUs on one ${what} in cell ${cell}; the most free on one is ${bins.largestFree(request.gpuType, tiers)}`,
           }
-        : { replica, reason: 'NoSchedulableNode', message: `no Ready, uncordoned ${what} in cell ${cell}` },
+        : { replica, reason: REPLICA_REASONS.noSchedulableNode, message: `no Ready, uncordoned ${what} in cell ${cell}` },
     );
   }
   return plan;

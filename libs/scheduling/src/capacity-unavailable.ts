@@ -1,7 +1,5 @@
 import type { NodePool } from '@helios/api';
-
-/** Condition type the pool reconciler sets when the cloud has no capacity for the pool's instance type. */
-export const CAPACITY_UNAVAILABLE = 'CapacityUnavailable';
+import { POOL_CONDITIONS } from '@helios/replica-lifecycle';
 
 /** How long a CapacityUnavailable pool is skipped before the planner tries it again, by default. */
 export const DEFAULT_CAPACITY_BACKOFF_SECONDS = 300;
@@ -20,7 +18,7 @@ export const DEFAULT_CAPACITY_BACKOFF_SECONDS = 300;
  *   condition False                                   -> available
  */
 export function capacityUnavailable(pool: NodePool, now?: Date, backoffSeconds = DEFAULT_CAPACITY_BACKOFF_SECONDS): boolean {
-  const condition = pool.status?.conditions.find((c) => c.type === CAPACITY_UNAVAILABLE);
+  const condition = pool.status?.conditions.find((c) => c.type === POOL_CONDITIONS.capacityUnavailable);
   if (condition?.status !== 'True') return false;
   if (now === undefined) return true;
   const since = Date.parse(condition.lastTransitionTime ?? '');

@@ -1,4 +1,5 @@
 import type { Node, Replica } from '@helios/api';
+import { isBound } from '@helios/replica-lifecycle';
 import { healthyGpuIndices, nodeKey } from './node-eligibility';
 import { gpuRequest } from './replica-state';
 
@@ -12,9 +13,10 @@ interface Held {
 /**
  * Which GPUs of which node the replicas of a snapshot hold.
  *
- * Every replica naming a node holds its GPU indices whatever its phase: a Failed or Terminating
- * replica's process may still be running until its record is deleted, and freeing its GPUs early
- * could put two processes on one GPU, which is worse than a GPU idling a little longer.
+ * Every bound replica (isBound: naming a node) holds its GPU indices whatever its phase: a Failed
+ * or Terminating replica's process may still be running until its record is deleted, and freeing
+ * its GPUs early could put two processes on one GPU, which is worse than a GPU idling a little
+ * longer.
  */
 export class GpuHoldings {
   private constructor(private readonly byNode: ReadonlyMap<string, Held>) {}
@@ -24,7 +26,7 @@ export class GpuHoldings {
     const byNode = new Map<string, Held>();
     for (const replica of replicas) {
       const spec = replica.spec;
-      if (!spec?.node) continue;
+      if (!spec || !isBound(replica)) continue;
       const key = nodeKey(spec.cell, spec.node);
       const held = byNode.get(key) ?? { indices: new Set<number>(), unindexed: 0, gpus: 0 };
       const { gpus } = gpuRequest(replica);

@@ -9,13 +9,13 @@
  */
 export { bindReplicas, type Binding, type BindingInput, type BindingPlan, type Unbound, type UnboundReason } from './bind-replicas';
 export { BinSet, type Bin } from './bin-set';
-export { CAPACITY_UNAVAILABLE, capacityUnavailable, DEFAULT_CAPACITY_BACKOFF_SECONDS } from './capacity-unavailable';
+export { capacityUnavailable, DEFAULT_CAPACITY_BACKOFF_SECONDS } from './capacity-unavailable';
 export { GpuHoldings } from './gpu-holdings';
 export { healthyGpuIndices, isSchedulable, isServing, nodeKey } from './node-eligibility';
 export { placeReplicas, type Assignment, type PlacementInput, type PlacementPlan, type Unplaceable, type UnplaceableReason } from './place-replicas';
 export { byCost, PoolOfferings, poolKey, pricePerGpu } from './pool-offerings';
 export { removalOrder } from './removal-order';
-export { AGENT_LIVE_CONDITION, strandedReplicas, type StrandedReplicas } from './stranded-replicas';
-export { awaitsCell, awaitsNode, bindingOrder, compareText, gpuRequest, isActive, replicaId, type GpuRequest } from './replica-state';
+export { strandedReplicas, type StrandedReplicas } from './stranded-replicas';
+export { bindingOrder, compareText, gpuRequest, replicaId, type GpuRequest } from './replica-state';
 export { TierRules } from './tier-rules';
 export { ANY_TIER, tierLabel, tierRank, TIERS_BY_COST } from './tiers';

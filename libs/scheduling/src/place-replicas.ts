@@ -1,7 +1,8 @@
 import { CellPhase, SpreadPolicy, Tier, type Cell, type Deployment, type Node, type NodePool, type Replica } from '@helios/api';
+import { awaitsCell, awaitsNode, isLive, REPLICA_REASONS } from '@helios/replica-lifecycle';
 import { CellInventory, type CellOption } from './cell-inventory';
 import { GpuHoldings } from './gpu-holdings';
-import { awaitsCell, awaitsNode, bindingOrder, compareText, gpuRequest, isActive, largestFirst } from './replica-state';
+import { bindingOrder, compareText, gpuRequest, largestFirst } from './replica-state';
 import { TierRules } from './tier-rules';
 import { ANY_TIER, tierLabel, tierRank } from './tiers';
 
@@ -33,7 +34,7 @@ export interface Assignment {
  * addable capacity of its GPU type on an allowed tier; or only preemptible capacity is left and the
  * deployment's preemptible share is used up.
  */
-export type UnplaceableReason = 'NoReadyCell' | 'NoCapacity' | 'PreemptibleLimit';
+export type UnplaceableReason = typeof REPLICA_REASONS.noReadyCell | typeof REPLICA_REASONS.noCapacity | typeof REPLICA_REASONS.preemptibleLimit;
 
 /** A replica left without a cell, with the reason and a sentence for people. */
 export interface Unplaceable {
@@ -107,7 +108,7 @@ export function placeReplicas(input: PlacementInput): PlacementPlan {
     .sort(compareText);
   if (candidates.length === 0) {
     const message = `no allowed cell is Ready (${describeCells(input.cells, allowedCells)})`;
-    for (const { replica } of pending) plan.unplaceable.push({ replica, reason: 'NoReadyCell', message });
+    for (const { replica } of pending) plan.unplaceable.push({ replica, reason: REPLICA_REASONS.noReadyCell, message });
     return plan;
   }
 
@@ -120,7 +121,7 @@ export function placeReplicas(input: PlacementInput): PlacementPlan {
     return inventory;
   });
 
-  const placed = own.filter((replica) => !!replica.spec?.cell && isActive(replica));
+  const placed = own.filter((replica) => !!replica.spec?.cell && isLive(replica));
   const placedByCell = groupBy(placed, (replica) => replica.spec?.cell ?? '');
   const perCell = new Map(candidates.map((cell) => [cell, placedByCell.get(cell)?.length ?? 0]));
   let preemptible = placed.filter((replica) => replica.spec?.tier === Tier.TIER_PREEMPTIBLE).length;
@@ -141,10 +142,10 @@ export function placeReplicas(input: PlacementInput): PlacementPlan {
     const what = `${request.gpus} ${request.gpuType || 'any-type'} GPUs on one node`;
     plan.unplaceable.push(
       limited
-        ? { replica, reason: 'PreemptibleLimit', message: `only preemptible capacity is left for ${what}, and ${preemptible} of at most ${preemptibleLimit} replicas are preemptible already` }
+        ? { replica, reason: REPLICA_REASONS.preemptibleLimit, message: `only preemptible capacity is left for ${what}, and ${preemptible} of at most ${preemptibleLimit} replicas are preemptible already` }
         : {
             replica,
-            reason: 'NoCapacity',
+            reason: REPLICA_REASONS.noCapacity,
             message: `no Ready allowed cell (${candidates.join(', ')}) has free or addable capacity for ${what} on tiers ${rules.allowed.map(tierLabel).join(', ')}`,
           },
     );

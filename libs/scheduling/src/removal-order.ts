@@ -1,4 +1,5 @@
-import { ReplicaPhase, type Replica } from '@helios/api';
+import type { Replica } from '@helios/api';
+import { isReady } from '@helios/replica-lifecycle';
 import { GpuHoldings } from './gpu-holdings';
 import { nodeKey } from './node-eligibility';
 import { compareText, gpuRequest, replicaId } from './replica-state';
@@ -33,7 +34,7 @@ export function removalOrder(candidates: readonly Replica[], all: readonly Repli
   for (const r of bound) load.set(keyOf(r), holdings.heldGpus(r.spec!.cell, r.spec!.node));
   const before = (a: Replica, b: Replica): boolean =>
     (load.get(keyOf(a))! - load.get(keyOf(b))! ||
-      Number(a.status?.phase === ReplicaPhase.REPLICA_PHASE_READY) - Number(b.status?.phase === ReplicaPhase.REPLICA_PHASE_READY) ||
+      Number(isReady(a)) - Number(isReady(b)) ||
       tierRank(b.spec?.tier ?? 0) - tierRank(a.spec?.tier ?? 0) ||
       gpuRequest(b).gpus - gpuRequest(a).gpus ||
       byIdentity(a, b)) < 0;

@@ -1,4 +1,4 @@
-import { ReplicaPhase, type Replica, type ReplicaTemplate } from '@helios/api';
+import type { Replica, ReplicaTemplate } from '@helios/api';
 
 /** What one replica asks of a node: a number of GPUs of one type (`''` = any type). */
 export interface GpuRequest {
@@ -18,30 +18,6 @@ export function gpuRequest(replica: Replica, fallback?: ReplicaTemplate): GpuReq
 /** Identifies a replica across deployments: `<deployment>/<replica>` (replica names are unique per deployment only). */
 export function replicaId(replica: Replica): string {
   return `${replica.spec?.deployment ?? ''}/${replica.metadata?.name ?? ''}`;
-}
-
-function isWaiting(replica: Replica): boolean {
-  const phase = replica.status?.phase ?? ReplicaPhase.REPLICA_PHASE_UNSPECIFIED;
-  return phase === ReplicaPhase.REPLICA_PHASE_PENDING || phase === ReplicaPhase.REPLICA_PHASE_UNSPECIFIED;
-}
-
-/** Tells whether a replica is Pending without a cell: cell placement's work. */
-export function awaitsCell(replica: Replica): boolean {
-  return !replica.spec?.cell && isWaiting(replica);
-}
-
-/** Tells whether a replica is Pending in a cell without a node: the cell agent's binding work. */
-export function awaitsNode(replica: Replica): boolean {
-  return !!replica.spec?.cell && !replica.spec.node && isWaiting(replica);
-}
-
-/**
- * Tells whether a replica still counts toward its deployment: neither Failed (it will be replaced)
- * nor Terminating (it is on its way out).
- */
-export function isActive(replica: Replica): boolean {
-  const phase = replica.status?.phase;
-  return phase !== ReplicaPhase.REPLICA_PHASE_FAILED && phase !== ReplicaPhase.REPLICA_PHASE_TERMINATING;
 }
 
 /** Compares replicas larger first, then by identity, the order in which bin-packing handles them. */

@@ -1,6 +1,7 @@
 import { Cell, CellPhase, ReplicaPhase } from '@helios/api';
+import { CELL_CONDITIONS } from '@helios/replica-lifecycle';
 import { describe, expect, it } from 'vitest';
-import { AGENT_LIVE_CONDITION, strandedReplicas } from './stranded-replicas';
+import { strandedReplicas } from './stranded-replicas';
 import { cell, replica } from './testing/fixtures';
 
 const T0 = '2026-01-01T10:00:00.000Z';
@@ -8,7 +9,7 @@ const at = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000);
 
 function unreachable(name: string, since: string | null = T0): Cell {
   const c = cell(name, CellPhase.CELL_PHASE_UNREACHABLE);
-  c.status!.conditions = since === null ? [] : [{ type: AGENT_LIVE_CONDITION, status: 'False', reason: 'AgentKeyMissing', message: '', lastTransitionTime: since }];
+  c.status!.conditions = since === null ? [] : [{ type: CELL_CONDITIONS.agentLive, status: 'False', reason: 'AgentKeyMissing', message: '', lastTransitionTime: since }];
   return c;
 }
 

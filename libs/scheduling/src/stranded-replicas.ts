@@ -1,14 +1,11 @@
 import { CellPhase, type Cell, type Replica } from '@helios/api';
-import { awaitsNode } from './replica-state';
-
-/** The Cell condition that records whether the cell's agent is live (its agent key exists). */
-export const AGENT_LIVE_CONDITION = 'AgentLive';
+import { awaitsNode, CELL_CONDITIONS, REPLICA_REASONS } from '@helios/replica-lifecycle';
 
 /** Replicas placed in a cell that cannot bind them, and why. */
 export interface StrandedReplicas {
   /** Pending replicas of the cell without a node, to hand back to cell placement now. */
   replicas: Replica[];
-  reason: 'CellUnreachable';
+  reason: typeof REPLICA_REASONS.cellUnreachable;
   message: string;
 }
 
@@ -32,10 +29,10 @@ export function strandedReplicas(
   now: Date,
   graceSeconds: number,
 ): { stranded?: StrandedReplicas; recheckAt?: Date } {
-  const waiting = replicas.filter((r) => r.spec?.cell === cellName && awaitsNode(r) && !r.metadata?.deletionTime);
+  const waiting = replicas.filter((r) => r.spec?.cell === cellName && awaitsNode(r));
   if (waiting.length === 0) return {};
   if (cell?.status?.phase !== CellPhase.CELL_PHASE_UNREACHABLE) return {};
-  const since = Date.parse(cell.status.conditions.find((c) => c.type === AGENT_LIVE_CONDITION && c.status === 'False')?.lastTransitionTime ?? '');
+  const since = Date.parse(cell.status.conditions.find((c) => c.type === CELL_CONDITIONS.agentLive && c.status === 'False')?.lastTransitionTime ?? '');
   // Unreachable with no time recorded: count from now rather than move work on a guess.
   const from = Number.isNaN(since) ? now.getTime() : since;
   const until = from + graceSeconds * 1000;
@@ -43,7 +40,7 @@ export function strandedReplicas(
   return {
     stranded: {
       replicas: waiting,
-      reason: 'CellUnreachable',
+      reason: REPLICA_REASONS.cellUnreachable,
       message: `cell ${cellName} has had no live cell agent for ${Math.round((now.getTime() - from) / 1000)}s (grace ${graceSeconds}s)`,
     },
   };

@@ -1,3 +1,4 @@
+import { REPLICA_REASONS } from '@helios/replica-lifecycle';
 import type { ReplicaLaunch, ReplicaRun, ReplicaRuntime, RunState, StopOptions, StopResult } from '@helios/replica-runtime';
 
 /** Options of the SimulatedRuntime. */
@@ -47,7 +48,7 @@ class SimulatedRun implements ReplicaRun {
     readyAfterMs: number,
     private readonly onStopped: (run: SimulatedRun) => void,
   ) {
-    this.current = { phase: 'starting', port, restarts, reason: 'Started', message: 'simulated replica: runs nowhere' };
+    this.current = { phase: 'starting', port, restarts, reason: REPLICA_REASONS.started, message: 'simulated replica: runs nowhere' };
     this.timer = setTimeout(() => this.set({ phase: 'ready' }), readyAfterMs);
     this.timer.unref();
   }
@@ -64,7 +65,7 @@ class SimulatedRun implements ReplicaRun {
   stop(_options: StopOptions): Promise<StopResult> {
     this.stopped ??= Promise.resolve().then(() => {
       clearTimeout(this.timer);
-      this.set({ phase: 'stopped', reason: 'Stopped' });
+      this.set({ phase: 'stopped', reason: REPLICA_REASONS.stopped });
       this.onStopped(this);
       return { signal: 'none', exitCode: 0, exitSignal: null } satisfies StopResult;
     });

@@ -1,4 +1,5 @@
 import { NodePhase, ReplicaPhase, Tier, type Replica } from '@helios/api';
+import { isRetired } from '@helios/replica-lifecycle';
 import { GpuHoldings, gpuRequest } from '@helios/scheduling';
 import { Informer, type Etcd3, type Keys } from '@helios/store';
 import type { PoolSpec } from './fleet-spec';
@@ -58,7 +59,7 @@ export class FleetObserver {
     });
     cloud.sim.onInstanceTerminated(({ instance }) => {
       for (const r of this.replicas.list()) {
-        if (r.spec?.cell === instance.cell && r.spec.node === instance.node && !r.metadata?.deletionTime) {
+        if (r.spec?.cell === instance.cell && r.spec.node === instance.node && !isRetired(r)) {
           this.lost.set(r.metadata?.uid ?? '', `${r.spec.deployment}/${r.metadata?.name} on ${instance.cell}/${instance.node}, terminated while it ran there`);
         }
       }
@@ -124,7 +125,7 @@ export class FleetObserver {
     for (const r of replicas) {
       const d = r.spec?.deployment ?? '';
       if (!active.has(d)) return { settled: false, why: `replicas of departed ${d} remain` };
-      if (r.metadata?.deletionTime) return { settled: false, why: `${d}/${r.metadata.name} is being retired` };
+      if (isRetired(r)) return { settled: false, why: `${d}/${r.metadata?.name} is being retired` };
       byDeployment.set(d, [...(byDeployment.get(d) ?? []), r]);
     }
     for (const [d, want] of active) {

@@ -1,11 +1,7 @@
-import { ReplicaPhase, type Deployment, type Replica } from '@helios/api';
+import type { Deployment, Replica } from '@helios/api';
+import { inEndpointSet } from '@helios/replica-lifecycle';
 import { COMPLETE, findCondition } from '@helios/rollout';
 import { Informer, type Etcd3, type Keys } from '@helios/store';
-
-/** True when a replica takes traffic: Ready and not retiring (the endpoint set's rule). */
-export function isServing(replica: Replica): boolean {
-  return replica.status?.phase === ReplicaPhase.REPLICA_PHASE_READY && !replica.metadata?.deletionTime;
-}
 
 /** True when the controller has seen the deployment's spec and reports its rollout complete. */
 export function isComplete(d: Deployment | undefined): boolean {
@@ -79,7 +75,7 @@ export class FleetWatch {
    * replicas stay Ready in etcd until its lease expires, but they serve nothing from the kill on.
    */
   serving(): Replica[] {
-    return this.replicas.list().filter((r) => isServing(r) && !this.dead.has(r.spec?.node ?? ''));
+    return this.replicas.list().filter((r) => inEndpointSet(r) && !this.dead.has(r.spec?.node ?? ''));
   }
 
   /** Tells the watch that a node died just now. */

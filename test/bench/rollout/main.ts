@@ -24,12 +24,13 @@ import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd } from '@helios/etcd-process';
 import { Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
+import { inEndpointSet } from '@helios/replica-lifecycle';
 import { ROLLED_BACK, findCondition, rollingLimits } from '@helios/rollout';
 import { NodeHosts, SimCloudServer, SimProvider } from '@helios/sim';
 import { Keys, ResourceStore, connectEtcd } from '@helios/store';
 import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
 import { benchFailures, idealRolloutSeconds, type RolloutFigures } from './bench-figures';
-import { FleetWatch, isComplete, isServing } from './fleet-watch';
+import { FleetWatch, isComplete } from './fleet-watch';
 import { modelServerTemplate } from '../../shared/model-server-template';
 import { applySimCell } from '../../shared/sim-cell';
 import { LoadGenerator } from './load-generator';
@@ -227,7 +228,7 @@ async function main(): Promise<number> {
     const rolloutMs = t1 - t0;
     const startup = fleet
       .replicaList()
-      .filter((r) => isServing(r) && r.status?.readyTime && r.metadata?.createdAt)
+      .filter((r) => inEndpointSet(r) && r.status?.readyTime && r.metadata?.createdAt)
       .map((r) => Date.parse(r.status!.readyTime!) - Date.parse(r.metadata!.createdAt!))
       .sort((a, b) => a - b);
     const readySeconds = (startup[Math.floor(startup.length / 2)] ?? 0) / 1000;

@@ -1,13 +1,14 @@
-import { ReplicaPhase, type Endpoint, type Replica } from '@helios/api';
+import type { Endpoint, Replica } from '@helios/api';
+import { inEndpointSet } from '@helios/replica-lifecycle';
 
 /**
- * The endpoint a replica serves, or undefined when it must not get traffic: only a Ready
- * replica with an address and no deletion pending (a retiring replica leaves the endpoint set
- * first, before its drain period and SIGTERM).
+ * The endpoint a replica serves, or undefined when it must not get traffic: only a replica in
+ * the endpoint set (Ready, not retired: a retiring replica leaves it first, before its drain
+ * period and SIGTERM) with an address.
  */
 export function endpointOf(replica: Replica): Endpoint | undefined {
   const address = replica.status?.endpoint ?? '';
-  if (replica.status?.phase !== ReplicaPhase.REPLICA_PHASE_READY || address === '' || replica.metadata?.deletionTime) return undefined;
+  if (!inEndpointSet(replica) || address === '') return undefined;
   return { replica: replica.metadata?.name ?? '', address, revision: replica.spec?.revision ?? 0, cell: replica.spec?.cell ?? '', node: replica.spec?.node ?? '' };
 }
 

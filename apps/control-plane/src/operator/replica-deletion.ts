@@ -1,5 +1,5 @@
-import { ReplicaPhase, ReplicaStatus, type Replica } from '@helios/api';
-import { isLost } from '@helios/rollout';
+import type { Replica } from '@helios/api';
+import { isBound, isLost, isRetired, REPLICA_REASONS, retired } from '@helios/replica-lifecycle';
 
 /** How a Delete of a replica proceeds. */
 export type ReplicaDeletion =
@@ -12,20 +12,16 @@ export type ReplicaDeletion =
 
 /**
  * Decides a Delete of a replica. A replica a node agent runs is never deleted from under it:
- * deletion sets metadata.deletionTime and phase Terminating in one write, which takes it out of
- * the endpoint set at once, and its agent then drains it, stops it and deletes the object (the
- * same retirement the deployment controller uses, so `helios delete replica` drops no request).
- * A replica that no agent holds is deleted outright.
+ * deletion retires it (`retired`, reason Deleted), which takes it out of the endpoint set at
+ * once, and its agent then drains it, stops it and deletes the object (the same retirement the
+ * deployment controller uses, so `helios delete replica` drops no request). A replica that no
+ * agent holds is deleted outright.
  *
  * Example: Ready on c1/n1 at `now` -> retire with deletionTime now and phase Terminating;
  * Pending without a node -> delete.
  */
 export function replicaDeletion(replica: Replica, now: string): ReplicaDeletion {
-  if (!replica.spec?.node || isLost(replica)) return { action: 'delete' };
-  if (replica.metadata?.deletionTime) return { action: 'retiring' };
-  const status = ReplicaStatus.fromPartial(replica.status ?? {});
-  return {
-    action: 'retire',
-    next: { ...replica, metadata: { ...replica.metadata!, deletionTime: now }, status: { ...status, phase: ReplicaPhase.REPLICA_PHASE_TERMINATING } },
-  };
+  if (!isBound(replica) || isLost(replica)) return { action: 'delete' };
+  if (isRetired(replica)) return { action: 'retiring' };
+  return { action: 'retire', next: retired(replica, now, REPLICA_REASONS.deleted, 'deleted by an operator') };
 }

@@ -1,10 +1,10 @@
 import { NodePoolStatus, Replica, Tier, type NodePool } from '@helios/api';
 import { planCapacity, scaleDownBlockedUntil, type PoolPlan } from '@helios/capacity';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
-import { awaitsNode, CAPACITY_UNAVAILABLE, poolKey, replicaId, strandedReplicas } from '@helios/scheduling';
+import { awaitsNode, demandingReplicas, POOL_CONDITIONS } from '@helios/replica-lifecycle';
+import { poolKey, replicaId, strandedReplicas } from '@helios/scheduling';
 import { BY_CELL, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
-import { demandingReplicas, isRetired } from '../placement/replica-demand';
 import { plannerOptions, resolveCapacitySettings, type CapacitySettings } from './capacity-settings';
 
 /**
@@ -134,7 +134,7 @@ export class CapacityController implements ManagedController {
   /** Clears the cell (and tier) of replicas the cell cannot hold, so placement chooses again. */
   private async handBack(unmet: { cell: string; replicas: readonly string[]; reason: string; message: string }, inCell: readonly Replica[], opts: WriteOptions): Promise<void> {
     const wanted = new Set(unmet.replicas);
-    const replicas = inCell.filter((r) => wanted.has(replicaId(r)) && awaitsNode(r) && !isRetired(r) && r.spec?.cell === unmet.cell);
+    const replicas = inCell.filter((r) => wanted.has(replicaId(r)) && awaitsNode(r) && r.spec?.cell === unmet.cell);
     for (const replica of replicas) {
       const next = Replica.fromPartial({
         ...replica,
@@ -164,7 +164,7 @@ export class CapacityController implements ManagedController {
       if (until) next = Math.min(next, until.getTime() - now.getTime());
     }
     for (const pool of pools) {
-      const condition = pool.status?.conditions.find((c) => c.type === CAPACITY_UNAVAILABLE && c.status === 'True');
+      const condition = pool.status?.conditions.find((c) => c.type === POOL_CONDITIONS.capacityUnavailable && c.status === 'True');
       const since = Date.parse(condition?.lastTransitionTime ?? '');
       if (Number.isNaN(since)) continue;
       const until = since + this.settings.capacityUnavailableBackoffSeconds * 1000;

@@ -1,6 +1,6 @@
 import { CellPhase, CellStatus } from '@helios/api';
 import { describe, expect, it } from 'vitest';
-import { AGENT_LIVE_CONDITION } from '@helios/scheduling';
+import { CELL_CONDITIONS } from '@helios/replica-lifecycle';
 import { cellLivenessStatus } from './cell-liveness-status';
 
 const T0 = '2025-01-01T00:00:00.000Z';
@@ -13,7 +13,7 @@ const ready = CellStatus.fromPartial({
   nodes: 4,
   conditions: [
     { type: 'Other', status: 'True' },
-    { type: AGENT_LIVE_CONDITION, status: 'True', reason: 'AgentKeyPresent', message: 'cell agent a1 holds the agent key', lastTransitionTime: T0 },
+    { type: CELL_CONDITIONS.agentLive, status: 'True', reason: 'AgentKeyPresent', message: 'cell agent a1 holds the agent key', lastTransitionTime: T0 },
   ],
 });
 
@@ -29,7 +29,7 @@ describe('cellLivenessStatus', () => {
     const next = cellLivenessStatus(current, agent, T1)!;
     expect(next).toBeDefined();
     expect([next.phase, next.agentLive, next.agentId]).toEqual([phase, live, id]);
-    const condition = next.conditions.find((c) => c.type === AGENT_LIVE_CONDITION)!;
+    const condition = next.conditions.find((c) => c.type === CELL_CONDITIONS.agentLive)!;
     expect([condition.status, condition.lastTransitionTime]).toEqual([live ? 'True' : 'False', since]);
   });
 
@@ -43,7 +43,7 @@ describe('cellLivenessStatus', () => {
   it('keeps the rest of the status', () => {
     const next = cellLivenessStatus(ready, undefined, T1)!;
     expect(next.nodes).toBe(4);
-    expect(next.conditions.map((c) => c.type)).toEqual(['Other', AGENT_LIVE_CONDITION]);
+    expect(next.conditions.map((c) => c.type)).toEqual(['Other', CELL_CONDITIONS.agentLive]);
   });
 
   it.each([

@@ -1,6 +1,5 @@
 import { CellPhase, CellStatus, type Condition } from '@helios/api';
-import { AGENT_LIVE_CONDITION } from '@helios/scheduling';
-import { DEGRADED_CONDITION } from '../node-lifecycle/cell-degraded-status';
+import { CELL_CONDITIONS, CELL_REASONS } from '@helios/replica-lifecycle';
 
 /**
  * The Cell status that follows from its agent key, or undefined when the status already says so.
@@ -16,12 +15,12 @@ import { DEGRADED_CONDITION } from '../node-lifecycle/cell-degraded-status';
 export function cellLivenessStatus(current: CellStatus | undefined, agentId: string | undefined, now: string): CellStatus | undefined {
   const status = current ?? CellStatus.fromPartial({});
   const live = agentId !== undefined;
-  const degraded = status.conditions.some((c) => c.type === DEGRADED_CONDITION && c.status === 'True');
+  const degraded = status.conditions.some((c) => c.type === CELL_CONDITIONS.degraded && c.status === 'True');
   const phase = !live ? CellPhase.CELL_PHASE_UNREACHABLE : degraded ? CellPhase.CELL_PHASE_DEGRADED : CellPhase.CELL_PHASE_READY;
   const condition: Condition = live
-    ? { type: AGENT_LIVE_CONDITION, status: 'True', reason: 'AgentKeyPresent', message: `cell agent ${agentId} holds the agent key`, lastTransitionTime: now }
-    : { type: AGENT_LIVE_CONDITION, status: 'False', reason: 'AgentKeyMissing', message: 'no cell agent holds the agent key', lastTransitionTime: now };
-  const previous = status.conditions.find((c) => c.type === AGENT_LIVE_CONDITION);
+    ? { type: CELL_CONDITIONS.agentLive, status: 'True', reason: CELL_REASONS.agentKeyPresent, message: `cell agent ${agentId} holds the agent key`, lastTransitionTime: now }
+    : { type: CELL_CONDITIONS.agentLive, status: 'False', reason: CELL_REASONS.agentKeyMissing, message: 'no cell agent holds the agent key', lastTransitionTime: now };
+  const previous = status.conditions.find((c) => c.type === CELL_CONDITIONS.agentLive);
   const sameCondition = previous !== undefined && previous.status === condition.status && previous.reason === condition.reason && previous.message === condition.message;
   if (current && status.agentLive === live && status.phase === phase && status.agentId === (agentId ?? '') && sameCondition) return undefined;
   const kept = previous !== undefined && previous.status === condition.status ? previous.lastTransitionTime : now;
@@ -30,6 +29,6 @@ export function cellLivenessStatus(current: CellStatus | undefined, agentId: str
     phase,
     agentLive: live,
     agentId: agentId ?? '',
-    conditions: [...status.conditions.filter((c) => c.type !== AGENT_LIVE_CONDITION), { ...condition, lastTransitionTime: kept }],
+    conditions: [...status.conditions.filter((c) => c.type !== CELL_CONDITIONS.agentLive), { ...condition, lastTransitionTime: kept }],
   };
 }

@@ -3,7 +3,8 @@ import { Deployment, ReplicaPhase, ReplicaTemplate, RolloutAction, metaOf, type 
 import { createLogger } from '@helios/config';
 import { ControllerMetrics, Manager, ManualClock, type Clock } from '@helios/controller-runtime';
 import { waitFor } from '@helios/launcher';
-import { applyRolloutAction, COMPLETE, DEPLOYMENT_LABEL, DEPLOYMENT_UID_ANNOTATION, ROLLED_BACK, TEMPLATE_HASH_LABEL, findCondition, isRetiring, templateHash } from '@helios/rollout';
+import { isRetiring } from '@helios/replica-lifecycle';
+import { applyRolloutAction, COMPLETE, DEPLOYMENT_LABEL, DEPLOYMENT_UID_ANNOTATION, ROLLED_BACK, TEMPLATE_HASH_LABEL, findCondition, templateHash } from '@helios/rollout';
 import { connectEtcd, Informer, Keys, LeaderElection, ResourceStore, SharedInformers, type Etcd3 } from '@helios/store';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Deployment, ReplicaPhase, metaOf, type DeploymentStatus, type Replica } from '@helios/api';
+import { Deployment, metaOf, type DeploymentStatus, type Replica } from '@helios/api';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
-import { canonicalJson, isLost, isRetiring, planRollout, resolveRevision, splitOrphans, type RolloutPlan } from '@helios/rollout';
+import { isBound, isLost, isRetiring, REPLICA_REASONS, retired } from '@helios/replica-lifecycle';
+import { canonicalJson, planRollout, replicaTemplateHash, resolveRevision, splitOrphans, type RolloutPlan } from '@helios/rollout';
 import { BY_DEPLOYMENT, isAlreadyExists, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { DeploymentMetrics } from './deployment-metrics';
@@ -32,9 +33,9 @@ const RESYNC_MS = 5 * 60_000;
  *    Pending ones, relabels renumbered ones, and writes the status.
  * A reconcile's writes are followed (read-your-writes): the deployment is not decided on again
  * until the caches show them, so a reconcile woken by the first of three creations does not see
- * one where there are three. Retiring a bound replica sets metadata.deletionTime and phase Terminating in one
- * compare-and-swap write, which takes it out of the endpoint set at once; its node agent
- * drains it, stops it and deletes it. Only replicas no agent holds (unbound, or on a lost node)
+ * one where there are three. Retiring a bound replica writes `retired` (metadata.deletionTime,
+ * phase Terminating, and why) in one compare-and-swap, which takes it out of the endpoint set at
+ * once; its node agent drains it, stops it and deletes it. Only replicas no agent holds (unbound, or on a lost node)
  * are deleted here. Every write is fenced by leadership; a compare-and-swap lost to another
  * writer is left to the watch event it caused, which brings the deployment back.
  */
@@ -111,7 +112,12 @@ export class DeploymentController implements ManagedController {
   private async apply(deployment: Deployment, plan: RolloutPlan, now: number, opts: WriteOptions): Promise<void> {
     const name = metaOf(deployment).name;
     const nowIso = new Date(now).toISOString();
-    const departures = await settle([...plan.remove.map((r) => this.remove(name, r, opts)), ...plan.retire.map((r) => this.retire(name, r, now, opts))], `retiring replicas of deployment ${name}`);
+    const retirements = plan.retire.map((r) => {
+      // A replica of the revision being rolled out goes because the deployment wants fewer.
+      const why = replicaTemplateHash(r) === plan.create.templateHash ? stepReason.scaledDown(name) : stepReason.superseded(name, plan.create.revision);
+      return this.retire(name, r, nowIso, why, opts);
+    });
+    const departures = await settle([...plan.remove.map((r) => this.remove(name, r, opts)), ...retirements], `retiring replicas of deployment ${name}`);
     const room = departures.every((done) => done);
     const writes: Promise<boolean>[] = plan.relabel.map((r) => this.updateReplica(name, { ...r, spec: { ...r.spec!, revision: plan.create.revision } }, opts, 'relabel'));
     const creations = room ? plan.create.count : 0;
@@ -139,10 +145,11 @@ export class DeploymentController implements ManagedController {
 
   /** Retires orphans: bound ones by deletionTime (their agents finish them), the rest by deletion. */
   private async collect(name: string, orphans: readonly Replica[], now: number, opts: WriteOptions): Promise<void> {
+    const nowIso = new Date(now).toISOString();
     const writes = orphans.flatMap((r) => {
       if (isLost(r)) return [this.remove(name, r, opts)];
       if (isRetiring(r)) return [];
-      return [r.spec?.node ? this.retire(name, r, now, opts) : this.remove(name, r, opts)];
+      return [isBound(r) ? this.retire(name, r, nowIso, stepReason.orphaned(name), opts) : this.remove(name, r, opts)];
     });
     await settle(writes, `collecting the orphaned replicas of deployment ${name}`);
   }
@@ -191,14 +198,9 @@ export class DeploymentController implements ManagedController {
     }
   }
 
-  /** Sets deletionTime and Terminating in one compare-and-swap: out of the endpoint set at once. */
-  private retire(deployment: string, replica: Replica, now: number, opts: WriteOptions): Promise<boolean> {
-    const retiring: Replica = {
-      ...replica,
-      metadata: { ...metaOf(replica), deletionTime: new Date(now).toISOString() },
-      status: { ...(replica.status ?? { endpoint: '', restarts: 0, reason: '', message: '', readyTime: undefined, conditions: [] }), phase: ReplicaPhase.REPLICA_PHASE_TERMINATING },
-    };
-    return this.updateReplica(deployment, retiring, opts, 'retire');
+  /** Writes the replica `retired` in one compare-and-swap: out of the endpoint set at once. */
+  private retire(deployment: string, replica: Replica, now: string, why: { reason: string; message: string }, opts: WriteOptions): Promise<boolean> {
+    return this.updateReplica(deployment, retired(replica, now, why.reason, why.message), opts, 'retire');
   }
 
   private async updateReplica(deployment: string, replica: Replica, opts: WriteOptions, action: 'retire' | 'relabel'): Promise<boolean> {
@@ -229,6 +231,13 @@ export class DeploymentController implements ManagedController {
     }
   }
 }
+
+/** Why the deployment controller retires a replica: its status.reason and message. */
+const stepReason = {
+  superseded: (deployment: string, revision: number) => ({ reason: REPLICA_REASONS.superseded, message: `replaced by revision ${revision} of deployment ${deployment}` }),
+  scaledDown: (deployment: string) => ({ reason: REPLICA_REASONS.scaledDown, message: `deployment ${deployment} wants fewer replicas` }),
+  orphaned: (deployment: string) => ({ reason: REPLICA_REASONS.orphaned, message: `deployment ${deployment} is gone or was created again` }),
+};
 
 /** True when writing `next` would change nothing in the stored status. */
 function sameStatus(current: DeploymentStatus | undefined, next: DeploymentStatus): boolean {

@@ -1,18 +1,19 @@
 import { CellPhase, CellStatus } from '@helios/api';
 import { describe, expect, it } from 'vitest';
-import { cellDegradedStatus, DEGRADED_CONDITION } from './cell-degraded-status';
+import { CELL_CONDITIONS } from '@helios/replica-lifecycle';
+import { cellDegradedStatus } from './cell-degraded-status';
 
 const T0 = '2025-01-01T00:00:00.000Z';
 const T1 = '2025-01-01T00:01:00.000Z';
 const ready = CellStatus.fromPartial({ phase: CellPhase.CELL_PHASE_READY, agentLive: true, nodes: 10, conditions: [{ type: 'AgentLive', status: 'True' }] });
-const degradedOf = (s: CellStatus | undefined) => s?.conditions.find((c) => c.type === DEGRADED_CONDITION);
+const degradedOf = (s: CellStatus | undefined) => s?.conditions.find((c) => c.type === CELL_CONDITIONS.degraded);
 
 describe('cellDegradedStatus', () => {
   it('marks a Ready cell Degraded (the worked example)', () => {
     const next = cellDegradedStatus(ready, true, '6 of 10 nodes went silent within 10 s', T1)!;
     expect(next.phase).toBe(CellPhase.CELL_PHASE_DEGRADED);
-    expect(degradedOf(next)).toEqual({ type: DEGRADED_CONDITION, status: 'True', reason: 'NodeStorm', message: '6 of 10 nodes went silent within 10 s', lastTransitionTime: T1 });
-    expect(next.conditions.map((c) => c.type)).toEqual(['AgentLive', DEGRADED_CONDITION]);
+    expect(degradedOf(next)).toEqual({ type: CELL_CONDITIONS.degraded, status: 'True', reason: 'NodeStorm', message: '6 of 10 nodes went silent within 10 s', lastTransitionTime: T1 });
+    expect(next.conditions.map((c) => c.type)).toEqual(['AgentLive', CELL_CONDITIONS.degraded]);
     expect(next.nodes).toBe(10);
   });
 

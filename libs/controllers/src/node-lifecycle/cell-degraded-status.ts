@@ -1,7 +1,5 @@
 import { CellPhase, CellStatus, type Condition } from '@helios/api';
-
-/** The Cell condition that records a failure storm (many nodes silent at once). */
-export const DEGRADED_CONDITION = 'Degraded';
+import { CELL_CONDITIONS, CELL_REASONS } from '@helios/replica-lifecycle';
 
 /**
  * The Cell status that follows from the storm limiter's verdict, or undefined when it already
@@ -15,15 +13,15 @@ export const DEGRADED_CONDITION = 'Degraded';
  */
 export function cellDegradedStatus(current: CellStatus | undefined, degraded: boolean, message: string, now: string): CellStatus | undefined {
   const status = current ?? CellStatus.fromPartial({});
-  const previous = status.conditions.find((c) => c.type === DEGRADED_CONDITION);
+  const previous = status.conditions.find((c) => c.type === CELL_CONDITIONS.degraded);
   const wasDegraded = previous?.status === 'True';
   if (degraded === wasDegraded) return undefined;
   if (!degraded && !previous) return undefined;
   const condition: Condition = degraded
-    ? { type: DEGRADED_CONDITION, status: 'True', reason: 'NodeStorm', message, lastTransitionTime: now }
-    : { type: DEGRADED_CONDITION, status: 'False', reason: 'NodesReporting', message, lastTransitionTime: now };
+    ? { type: CELL_CONDITIONS.degraded, status: 'True', reason: CELL_REASONS.nodeStorm, message, lastTransitionTime: now }
+    : { type: CELL_CONDITIONS.degraded, status: 'False', reason: CELL_REASONS.nodesReporting, message, lastTransitionTime: now };
   let phase = status.phase;
   if (degraded && phase === CellPhase.CELL_PHASE_READY) phase = CellPhase.CELL_PHASE_DEGRADED;
   if (!degraded && phase === CellPhase.CELL_PHASE_DEGRADED) phase = CellPhase.CELL_PHASE_READY;
-  return { ...status, phase, conditions: [...status.conditions.filter((c) => c.type !== DEGRADED_CONDITION), condition] };
+  return { ...status, phase, conditions: [...status.conditions.filter((c) => c.type !== CELL_CONDITIONS.degraded), condition] };
 }

@@ -1,11 +1,12 @@
 import { NodePhase, NodeStatus } from '@helios/api';
 import { describe, expect, it } from 'vitest';
-import { HEARTBEAT_CONDITION, heartbeatLostAt, heartbeatLostStatus, heartbeatRestoredStatus, holdsHeartbeat, isHeartbeatLost } from './node-heartbeat-status';
+import { NODE_CONDITIONS } from '@helios/replica-lifecycle';
+import { heartbeatLostAt, heartbeatLostStatus, heartbeatRestoredStatus, holdsHeartbeat, isHeartbeatLost } from './node-heartbeat-status';
 
 const T0 = '2025-01-01T00:00:00.000Z';
 const T1 = '2025-01-01T00:01:00.000Z';
 const status = (phase: NodePhase, extra: Partial<NodeStatus> = {}) => NodeStatus.fromPartial({ phase, allocatableGpus: 8, lastTransitionTime: T0, ...extra });
-const heartbeat = (s: NodeStatus | undefined) => s?.conditions.find((c) => c.type === HEARTBEAT_CONDITION);
+const heartbeat = (s: NodeStatus | undefined) => s?.conditions.find((c) => c.type === NODE_CONDITIONS.heartbeat);
 
 describe('heartbeatLostStatus', () => {
   it.each([
@@ -16,7 +17,7 @@ describe('heartbeatLostStatus', () => {
   ])('$name', ({ current, phase, reason, since }) => {
     const next = heartbeatLostStatus(current, T1, 'lease 7 expired')!;
     expect([next.phase, next.reason, next.lastTransitionTime]).toEqual([phase, reason, since]);
-    expect(heartbeat(next)).toEqual({ type: HEARTBEAT_CONDITION, status: 'False', reason: 'HeartbeatLost', message: 'lease 7 expired', lastTransitionTime: T1 });
+    expect(heartbeat(next)).toEqual({ type: NODE_CONDITIONS.heartbeat, status: 'False', reason: 'HeartbeatLost', message: 'lease 7 expired', lastTransitionTime: T1 });
     expect(next.allocatableGpus).toBe(8);
     expect(isHeartbeatLost(next)).toBe(true);
     expect(heartbeatLostAt(next)).toBe(Date.parse(T1));

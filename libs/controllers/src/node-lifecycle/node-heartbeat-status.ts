@@ -1,9 +1,5 @@
 import { NodePhase, type Condition, type NodeStatus } from '@helios/api';
-
-/** The Node condition that records whether the node's heartbeat key exists. */
-export const HEARTBEAT_CONDITION = 'Heartbeat';
-/** Reason of a node that lost its heartbeat (status.reason and the condition's reason). */
-export const HEARTBEAT_LOST = 'HeartbeatLost';
+import { NODE_CONDITIONS, NODE_REASONS } from '@helios/replica-lifecycle';
 
 // Phases in which a node holds a heartbeat, so losing it means the node is gone. Provisioning
 // nodes have not registered yet and Terminated ones are gone on purpose.
@@ -16,7 +12,7 @@ export function holdsHeartbeat(status: NodeStatus | undefined): boolean {
 
 /** True when the node lifecycle controller has recorded the node's heartbeat as lost. */
 export function isHeartbeatLost(status: NodeStatus | undefined): boolean {
-  return status?.conditions.some((c) => c.type === HEARTBEAT_CONDITION && c.status === 'False') ?? false;
+  return status?.conditions.some((c) => c.type === NODE_CONDITIONS.heartbeat && c.status === 'False') ?? false;
 }
 
 /**
@@ -32,10 +28,10 @@ export function heartbeatLostStatus(current: NodeStatus | undefined, now: string
   if (!current || !holdsHeartbeat(current)) return undefined;
   const toNotReady = current.phase === NodePhase.NODE_PHASE_READY;
   if (!toNotReady && isHeartbeatLost(current)) return undefined;
-  const condition: Condition = { type: HEARTBEAT_CONDITION, status: 'False', reason: HEARTBEAT_LOST, message, lastTransitionTime: now };
+  const condition: Condition = { type: NODE_CONDITIONS.heartbeat, status: 'False', reason: NODE_REASONS.heartbeatLost, message, lastTransitionTime: now };
   return {
     ...current,
-    ...(toNotReady ? { phase: NodePhase.NODE_PHASE_NOT_READY, reason: HEARTBEAT_LOST, lastTransitionTime: now } : {}),
+    ...(toNotReady ? { phase: NodePhase.NODE_PHASE_NOT_READY, reason: NODE_REASONS.heartbeatLost, lastTransitionTime: now } : {}),
     conditions: withCondition(current.conditions, condition),
   };
 }
@@ -50,10 +46,10 @@ export function heartbeatLostStatus(current: NodeStatus | undefined, now: string
  */
 export function heartbeatRestoredStatus(current: NodeStatus | undefined, now: string): NodeStatus | undefined {
   if (!current) return undefined;
-  const toReady = current.phase === NodePhase.NODE_PHASE_NOT_READY && current.reason === HEARTBEAT_LOST;
+  const toReady = current.phase === NodePhase.NODE_PHASE_NOT_READY && current.reason === NODE_REASONS.heartbeatLost;
   const lost = isHeartbeatLost(current);
   if (!toReady && !lost) return undefined;
-  const condition: Condition = { type: HEARTBEAT_CONDITION, status: 'True', reason: 'HeartbeatPresent', message: 'the node holds its heartbeat key', lastTransitionTime: now };
+  const condition: Condition = { type: NODE_CONDITIONS.heartbeat, status: 'True', reason: NODE_REASONS.heartbeatPresent, message: 'the node holds its heartbeat key', lastTransitionTime: now };
   return {
     ...current,
     ...(toReady ? { phase: NodePhase.NODE_PHASE_READY, reason: '', lastTransitionTime: now } : {}),
@@ -63,7 +59,7 @@ export function heartbeatRestoredStatus(current: NodeStatus | undefined, now: st
 
 /** The status's time of losing its heartbeat (the Heartbeat=False condition's), in ms; undefined if not lost. */
 export function heartbeatLostAt(status: NodeStatus | undefined): number | undefined {
-  const condition = status?.conditions.find((c) => c.type === HEARTBEAT_CONDITION && c.status === 'False');
+  const condition = status?.conditions.find((c) => c.type === NODE_CONDITIONS.heartbeat && c.status === 'False');
   const at = condition?.lastTransitionTime ? Date.parse(condition.lastTransitionTime) : Number.NaN;
   return Number.isNaN(at) ? undefined : at;
 }

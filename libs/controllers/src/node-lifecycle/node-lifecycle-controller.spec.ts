@@ -3,10 +3,10 @@ import { Cell, CellPhase, Node, NodePhase, Replica, ReplicaPhase } from '@helios
 import { createLogger } from '@helios/config';
 import { ControllerMetrics, Manager, ManualClock, type Clock } from '@helios/controller-runtime';
 import { waitFor } from '@helios/launcher';
+import { NODE_CONDITIONS } from '@helios/replica-lifecycle';
 import { connectEtcd, Keys, LeaderElection, LeasePool, ResourceStore, SharedInformers, type Etcd3, type Lease } from '@helios/store';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { HEARTBEAT_CONDITION } from './node-heartbeat-status';
 import { nodeLifecycleControllers, type NodeLifecycleOptions } from './node-lifecycle-controller';
 
 const endpoint = inject('etcdEndpoint');
@@ -108,7 +108,7 @@ describe('NodeLifecycleController', () => {
     });
     expect(lost.status!.reason).toBe('HeartbeatLost');
     expect(Date.parse(lost.status!.lastTransitionTime!)).toBeGreaterThanOrEqual(before - 1);
-    expect(lost.status!.conditions.find((c) => c.type === HEARTBEAT_CONDITION)).toMatchObject({ status: 'False', reason: 'HeartbeatLost' });
+    expect(lost.status!.conditions.find((c) => c.type === NODE_CONDITIONS.heartbeat)).toMatchObject({ status: 'False', reason: 'HeartbeatLost' });
 
     const failed = await waitFor('r1 Failed', async () => {
       const r = await w.replica('d', 'r1');
@@ -126,7 +126,7 @@ describe('NodeLifecycleController', () => {
       return n?.status?.phase === NodePhase.NODE_PHASE_READY ? n : undefined;
     });
     expect(back.status!.reason).toBe('');
-    expect(back.status!.conditions.find((c) => c.type === HEARTBEAT_CONDITION)?.status).toBe('True');
+    expect(back.status!.conditions.find((c) => c.type === NODE_CONDITIONS.heartbeat)?.status).toBe('True');
     // The gauge reads the cache, which sees the write a moment after etcd has it.
     await waitFor('the node gauge to count both Ready', async () => (await metricValue(registry, 'helios_nodes', { cell: 'c1', phase: 'Ready' })) === 2);
   });
@@ -170,7 +170,7 @@ describe('NodeLifecycleController', () => {
       const n = await w.node('c1', 'n2');
       return n?.status?.phase === NodePhase.NODE_PHASE_NOT_READY ? n : undefined;
     });
-    expect(n2.status!.conditions.find((c) => c.type === HEARTBEAT_CONDITION)?.message).toBe('no heartbeat key for 5 s');
+    expect(n2.status!.conditions.find((c) => c.type === NODE_CONDITIONS.heartbeat)?.message).toBe('no heartbeat key for 5 s');
     // n3 was never touched, n1 stays NotReady.
     expect((await w.node('c1', 'n3'))!.metadata!.resourceVersion).toBe(live.metadata!.resourceVersion);
     expect((await w.node('c1', 'n1'))!.status!.phase).toBe(NodePhase.NODE_PHASE_NOT_READY);

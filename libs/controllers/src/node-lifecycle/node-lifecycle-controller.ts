@@ -1,6 +1,7 @@
-import { metaOf, NodePhase, ReplicaPhase, type Node } from '@helios/api';
+import { metaOf, NodePhase, type Node } from '@helios/api';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { planCellEvictions, resolveStormSettings, type CellEvictionPlan, type ResolvedStormSettings, type SilentNode, type StormSettings } from '@helios/failure-policy';
+import { awaitsEviction, isReady, nodeLostReplicaStatus } from '@helios/replica-lifecycle';
 import { BY_CELL, BY_NODE, isNotFound, type Informer, type KeyInformer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { cellDegradedStatus } from './cell-degraded-status';
@@ -9,7 +10,6 @@ import { forEachLimited } from './for-each-limited';
 import { LifecycleMemory } from './lifecycle-memory';
 import { heartbeatLostAt, heartbeatLostStatus, heartbeatRestoredStatus, holdsHeartbeat, isHeartbeatLost } from './node-heartbeat-status';
 import { NodeLifecycleMetrics, type NodeLifecycleGaugeSource } from './node-lifecycle-metrics';
-import { awaitsEviction, nodeLostReplicaStatus } from './node-lost-replica';
 
 /** Knobs of the node lifecycle controllers; every one is optional. */
 export interface NodeLifecycleOptions {
@@ -146,8 +146,8 @@ export class NodeLifecycleController implements ManagedController {
     });
     // Replacement time: a deployment's replica turning Ready after one of its replicas was failed.
     const stopTracking = term.replicas.on((event) => {
-      const ready = event.object.status?.phase === ReplicaPhase.REPLICA_PHASE_READY;
-      const wasReady = event.previous?.status?.phase === ReplicaPhase.REPLICA_PHASE_READY;
+      const ready = isReady(event.object);
+      const wasReady = event.previous !== undefined && isReady(event.previous);
       if (event.type === 'deleted' || !ready || wasReady) return;
       const created = Date.parse(metaOf(event.object).createdAt ?? '');
       const seconds = memory.replacements.onReady(event.object.spec?.deployment ?? '', Number.isNaN(created) ? undefined : created, clock.now());

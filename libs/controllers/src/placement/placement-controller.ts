@@ -1,10 +1,10 @@
 import { Replica, ReplicaPhase, ReplicaStatus } from '@helios/api';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
-import { awaitsCell, placeReplicas, type Assignment, type Unplaceable } from '@helios/scheduling';
+import { awaitsCell, demandingReplicas, isBound } from '@helios/replica-lifecycle';
+import { placeReplicas, type Assignment, type Unplaceable } from '@helios/scheduling';
 import type { Informer, WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { resolveCapacitySettings } from '../capacity/capacity-settings';
-import { demandingReplicas, isRetired } from './replica-demand';
 
 /** Options of the placement controller. */
 export interface PlacementOptions {
@@ -57,7 +57,7 @@ export class PlacementController implements ManagedController {
     term.watch(deployments, (e) => (e.type === 'deleted' ? undefined : (e.object.metadata?.name ?? '')));
     term.watch(replicas, (e) => {
       const keys = new Set<string>();
-      if (e.type !== 'deleted' && awaitsCell(e.object) && !isRetired(e.object)) keys.add(e.object.spec?.deployment ?? '');
+      if (e.type !== 'deleted' && awaitsCell(e.object)) keys.add(e.object.spec?.deployment ?? '');
       // A replica that went away, failed or moved off a node frees GPUs others may be waiting for.
       if (freesCapacity(e.type, e.object, e.previous)) for (const name of this.waitingDeployments()) keys.add(name);
       return keys;
@@ -114,7 +114,7 @@ export class PlacementController implements ManagedController {
   private waitingDeployments(): Set<string> {
     const names = new Set<string>();
     for (const replica of this.replicas?.list() ?? []) {
-      if (awaitsCell(replica) && !isRetired(replica)) names.add(replica.spec?.deployment ?? '');
+      if (awaitsCell(replica)) names.add(replica.spec?.deployment ?? '');
     }
     return names;
   }
@@ -137,5 +137,5 @@ function freesCapacity(type: 'added' | 'modified' | 'deleted', replica: Replica,
   if (type === 'deleted') return true;
   const phase = replica.status?.phase;
   if (phase === ReplicaPhase.REPLICA_PHASE_FAILED || phase === ReplicaPhase.REPLICA_PHASE_TERMINATING) return previous?.status?.phase !== phase;
-  return !!previous?.spec?.node && !replica.spec?.node;
+  return previous !== undefined && isBound(previous) && !isBound(replica);
 }

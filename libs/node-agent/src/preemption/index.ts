@@ -1,3 +1,3 @@
-export { markNodePreempted, PREEMPTED_REASON } from './mark-preempted';
+export { markNodePreempted } from './mark-preempted';
 export type { PreemptionSource } from './preemption-source';
 export { PreemptionWatcher, type PreemptionWatcherDeps, type PreemptionWatcherOptions } from './preemption-watcher';

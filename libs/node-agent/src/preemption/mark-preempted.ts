@@ -1,8 +1,6 @@
 import { NodePhase, NodeStatus } from '@helios/api';
+import { NODE_REASONS } from '@helios/replica-lifecycle';
 import { isNotFound, type ResourceStore } from '@helios/store';
-
-/** Node status reason of a node its cloud announced it will reclaim. */
-export const PREEMPTED_REASON = 'Preempted';
 
 /**
  * Marks a Node Draining because its cloud will reclaim it at `deadline`: phase Draining, reason
@@ -20,7 +18,7 @@ export async function markNodePreempted(store: ResourceStore, cell: string, node
         status: NodeStatus.fromPartial({
           ...status,
           phase: NodePhase.NODE_PHASE_DRAINING,
-          reason: PREEMPTED_REASON,
+          reason: NODE_REASONS.preempted,
           preemptionTime: deadline.toISOString(),
           lastTransitionTime: status.phase === NodePhase.NODE_PHASE_DRAINING ? status.lastTransitionTime : now.toISOString(),
         }),

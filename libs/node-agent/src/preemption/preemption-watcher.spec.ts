@@ -1,10 +1,10 @@
 import { Node, NodePhase, Tier } from '@helios/api';
 import { createLogger } from '@helios/config';
 import type { PreemptionNotice } from '@helios/instance-metadata';
+import { NODE_REASONS } from '@helios/replica-lifecycle';
 import { Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PREEMPTED_REASON } from './mark-preempted';
 import type { PreemptionSource } from './preemption-source';
 import { PreemptionWatcher } from './preemption-watcher';
 
@@ -46,7 +46,7 @@ describe('PreemptionWatcher', () => {
     const node = await store.get('node', 'n1', 'c1');
     expect(node?.status).toMatchObject({
       phase: NodePhase.NODE_PHASE_DRAINING,
-      reason: PREEMPTED_REASON,
+      reason: NODE_REASONS.preempted,
       preemptionTime: '2030-01-01T10:02:00.000Z',
       lastTransitionTime: '2030-01-01T10:00:00.000Z',
     });

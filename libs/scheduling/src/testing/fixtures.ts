@@ -10,6 +10,7 @@ import {
   SpreadPolicy,
   Tier,
 } from '@helios/api';
+import { POOL_CONDITIONS } from '@helios/replica-lifecycle';
 
 /** Test snapshots: terse builders with the defaults most cases share (h100, 8-GPU, on-demand, Ready). */
 
@@ -46,7 +47,7 @@ export function pool(cellName: string, name: string, o: PoolOptions = {}): NodeP
       conditions:
         o.unavailableSince === undefined
           ? []
-          : [{ type: 'CapacityUnavailable', status: 'True', reason: 'InsufficientCapacity', lastTransitionTime: o.unavailableSince || undefined }],
+          : [{ type: POOL_CONDITIONS.capacityUnavailable, status: 'True', reason: 'InsufficientCapacity', lastTransitionTime: o.unavailableSince || undefined }],
     },
   });
 }

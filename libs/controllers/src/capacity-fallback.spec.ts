@@ -1,14 +1,14 @@
 import { ReplicaPhase, Tier } from '@helios/api';
 import { CellAgent } from '@helios/cell-agent';
 import { waitFor } from '@helios/launcher';
-import { CAPACITY_UNAVAILABLE } from '@helios/scheduling';
+import { POOL_CONDITIONS } from '@helios/replica-lifecycle';
 import { cell, deployment, pool, replica } from '@helios/scheduling/testing';
 import { SimNodeFleet, SimProvider } from '@helios/sim';
 import { LeasePool } from '@helios/store';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { PlacementController } from '../placement/placement-controller';
-import { controllerWorld, type ControllerWorld } from '../testing/controller-world';
-import { CapacityController } from './capacity-controller';
+import { CapacityController } from './capacity/capacity-controller';
+import { PlacementController } from './placement/placement-controller';
+import { controllerWorld, type ControllerWorld } from './testing/controller-world';
 
 const P = Tier.TIER_PREEMPTIBLE;
 const OD = Tier.TIER_ON_DEMAND;
@@ -59,7 +59,7 @@ describe('a stock-out, end to end: placement, planner and cell agent against etc
     const tried = sim.calls.flatMap((c) => (c.method === 'launch' ? [c.request.template.pool] : []));
     expect([...new Set(tried)]).toEqual(['spot-a', 'spot-b', 'od']);
     for (const name of ['spot-a', 'spot-b']) {
-      const condition = (await w.store.get('nodePool', name, 'c1'))?.status?.conditions.find((c) => c.type === CAPACITY_UNAVAILABLE);
+      const condition = (await w.store.get('nodePool', name, 'c1'))?.status?.conditions.find((c) => c.type === POOL_CONDITIONS.capacityUnavailable);
       expect(condition).toMatchObject({ status: 'True', reason: 'InsufficientCapacity' });
     }
     expect(await sim.list('c1')).toHaveLength(1);

@@ -1,7 +1,5 @@
 import { ReplicaPhase, type Replica, type ReplicaStatus } from '@helios/api';
-
-/** Reason of a replica failed because its node lost its heartbeat. */
-export const NODE_LOST = 'NodeLost';
+import { REPLICA_REASONS } from './replica-reasons';
 
 /** True when the replica is bound to that node and not Failed yet: it waits to be evicted. */
 export function awaitsEviction(replica: Replica, cell: string, node: string): boolean {
@@ -23,7 +21,7 @@ export function nodeLostReplicaStatus(replica: Replica, cell: string, node: stri
     phase: ReplicaPhase.REPLICA_PHASE_FAILED,
     endpoint: status?.endpoint ?? '',
     restarts: status?.restarts ?? 0,
-    reason: NODE_LOST,
+    reason: REPLICA_REASONS.nodeLost,
     message: `node ${cell}/${node} lost its heartbeat`,
     readyTime: status?.readyTime,
     conditions: status?.conditions ?? [],

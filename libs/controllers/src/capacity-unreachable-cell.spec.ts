@@ -2,10 +2,10 @@ import { ReplicaPhase, Tier } from '@helios/api';
 import { waitFor } from '@helios/launcher';
 import { cell, deployment, pool, replica } from '@helios/scheduling/testing';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { CellLivenessController } from '../cell-liveness/cell-liveness-controller';
-import { PlacementController } from '../placement/placement-controller';
-import { controllerWorld } from '../testing/controller-world';
-import { CapacityController } from './capacity-controller';
+import { CapacityController } from './capacity/capacity-controller';
+import { CellLivenessController } from './cell-liveness/cell-liveness-controller';
+import { PlacementController } from './placement/placement-controller';
+import { controllerWorld } from './testing/controller-world';
 
 const OD = Tier.TIER_ON_DEMAND;
 
