@@ -5,11 +5,11 @@ import {
   type EC2Client,
   type Filter,
 } from '@aws-sdk/client-ec2';
-import { ProviderError, isNotFound, isProviderError, type CloudProvider, type Instance, type LaunchRequest } from '@helios/provider';
+import { ProviderError, checkLaunchRequest, ignoreProviderNotFound, isProviderError, isProviderNotFound, type CloudProvider, type Instance, type LaunchRequest } from '@helios/provider';
 import { toProviderError } from './ec2-error';
 import { instanceStateOf, toInstance } from './ec2-instance';
 import { HELIOS_TAG } from './helios-tags';
-import { checkLaunchRequest } from './launch-request-check';
+import { EC2_LAUNCH_RULES } from './ec2-launch-rules';
 import { runInstancesInput, type AwsLaunchSettings } from './run-instances-input';
 import { defaultThrottleRetryPolicy, retryThrottled, type ThrottleRetryPolicy } from '@helios/provider';
 
@@ -63,7 +63,7 @@ export class AwsProvider implements CloudProvider {
 
   /** Launches one instance per node name, each with its own ClientToken; see the class comment. */
   async launch(request: LaunchRequest): Promise<Instance[]> {
-    checkLaunchRequest(request);
+    checkLaunchRequest(request, EC2_LAUNCH_RULES);
     const { template, token, nodeNames, count } = request;
     const launched: Instance[] = [];
     for (const [index, node] of nodeNames.entries()) {
@@ -97,10 +97,10 @@ export class AwsProvider implements CloudProvider {
       try {
         await this.terminateBatch(batch);
       } catch (err) {
-        if (!isNotFound(err)) throw err;
+        if (!isProviderNotFound(err)) throw err;
         // EC2 rejects the whole call when any one id is unknown, without terminating the others,
         // so retry id by id and let each unknown id be the no-op the port promises.
-        if (batch.length > 1) for (const id of batch) await this.terminateBatch([id]).catch(ignoreNotFoundError);
+        if (batch.length > 1) for (const id of batch) await this.terminateBatch([id]).catch(ignoreProviderNotFound);
       }
     }
   }
@@ -142,10 +142,6 @@ export class AwsProvider implements CloudProvider {
       }
     }, this.retry);
   }
-}
-
-function ignoreNotFoundError(err: unknown): void {
-  if (!isNotFound(err)) throw err;
 }
 
 // Keeps the failure's code (the caller branches on it) and says which nodes did launch.

@@ -1,6 +1,6 @@
 import type { Instance as Ec2Instance, InstanceStateName } from '@aws-sdk/client-ec2';
-import type { Instance, InstanceState } from '@helios/provider';
-import { HELIOS_TAG, tierFromTagValue } from './helios-tags';
+import { tierFromInstanceValue, type Instance, type InstanceState } from '@helios/provider';
+import { HELIOS_TAG } from './helios-tags';
 
 /**
  * Maps an EC2 instance state to the port's. Stopped and shutting-down instances still exist and
@@ -33,7 +33,7 @@ export function toInstance(ec2: Ec2Instance): Instance {
     cell: tags.get(HELIOS_TAG.cell) ?? '',
     pool: tags.get(HELIOS_TAG.pool) ?? '',
     node: tags.get(HELIOS_TAG.node) ?? '',
-    tier: tierFromTagValue(tags.get(HELIOS_TAG.tier)),
+    tier: tierFromInstanceValue(tags.get(HELIOS_TAG.tier)),
     state: instanceStateOf(ec2.State?.Name),
     zone: ec2.Placement?.AvailabilityZone ?? '',
     launchedAt: ec2.LaunchTime ?? new Date(0),

@@ -1,6 +1,7 @@
-import { Tier } from '@helios/api';
-
-/** GCE label keys Helios writes on every instance it launches, and filters on in `list`. */
+/**
+ * GCE label keys Helios writes on every instance it launches, and filters on in `list`. The tier
+ * label's value is the port's (instanceTierValue), the same as EC2's tag.
+ */
 export const HELIOS_LABEL = {
   cell: 'helios-cell',
   pool: 'helios-pool',
@@ -26,20 +27,4 @@ export function isLabelValue(value: string): boolean {
 /** True when `name` can be a GCE instance name as is. */
 export function isInstanceName(name: string): boolean {
   return INSTANCE_NAME.test(name);
-}
-
-const TIER_LABEL_VALUES: ReadonlyArray<[Tier, string]> = [
-  [Tier.TIER_RESERVED, 'reserved'],
-  [Tier.TIER_ON_DEMAND, 'on-demand'],
-  [Tier.TIER_PREEMPTIBLE, 'preemptible'],
-];
-
-/** Returns the label value for a tier, or undefined for TIER_UNSPECIFIED / unrecognized tiers. */
-export function tierLabelValue(tier: Tier): string | undefined {
-  return TIER_LABEL_VALUES.find(([t]) => t === tier)?.[1];
-}
-
-/** Parses a tier label value; unknown or missing values are TIER_UNSPECIFIED. */
-export function tierFromLabelValue(value: string | undefined): Tier {
-  return TIER_LABEL_VALUES.find(([, v]) => v === value)?.[0] ?? Tier.TIER_UNSPECIFIED;
 }

@@ -1,11 +1,11 @@
 import type { protos } from '@google-cloud/compute';
-import { ProviderError, isNotFound, isProviderError, type CloudProvider, type Instance, type LaunchRequest, type PoolTemplate } from '@helios/provider';
+import { ProviderError, checkLaunchRequest, isProviderError, isProviderNotFound, type CloudProvider, type Instance, type LaunchRequest, type PoolTemplate } from '@helios/provider';
 import type { ComputeClients } from './compute-clients';
 import { instanceId, lastSegment, parseInstanceId, toInstance } from './gce-instance';
 import { gceErrorFacts, isAlreadyExists, operationErrorFacts, providerErrorFrom, toProviderError } from './gcp-error';
 import { HELIOS_LABEL, isLabelValue } from './gcp-labels';
 import { instanceBody, type GcpLaunchSettings } from './instance-body';
-import { checkLaunchRequest } from './launch-request-check';
+import { GCE_LAUNCH_RULES } from './gce-launch-rules';
 import { requestIdFor } from './request-id';
 import { defaultThrottleRetryPolicy, retryThrottled, type ThrottleRetryPolicy } from '@helios/provider';
 
@@ -68,7 +68,7 @@ export class GcpProvider implements CloudProvider {
 
   /** Inserts one instance per node name, then waits for every insert operation; see the class comment. */
   async launch(request: LaunchRequest): Promise<Instance[]> {
-    checkLaunchRequest(request);
+    checkLaunchRequest(request, GCE_LAUNCH_RULES);
     const { template, token, nodeNames, count } = request;
     const finishing: Array<Promise<Instance>> = [];
     let insertFailure: unknown;
@@ -110,13 +110,13 @@ export class GcpProvider implements CloudProvider {
         const done = this.waitDone(context, zone, op).then((finished) => {
           const facts = operationErrorFacts(finished);
           const err = facts && providerErrorFrom(facts, context, new Error(`operation ${finished.name}`));
-          if (err && !isNotFound(err)) throw err;
+          if (err && !isProviderNotFound(err)) throw err;
         });
         done.catch(() => undefined);
         deleting.push(done);
       } catch (err) {
         // Keep deleting the others: each instance left running costs GPU hours.
-        if (!isNotFound(err)) failures.push(err);
+        if (!isProviderNotFound(err)) failures.push(err);
       }
     }
     for (const s of await Promise.allSettled(deleting)) if (s.status === 'rejected') failures.push(s.reason);

@@ -32,9 +32,10 @@ export const isProviderError = (err: unknown, code?: ProviderErrorCode): err is 
 export const isInsufficientCapacity = (err: unknown): boolean => isProviderError(err, 'InsufficientCapacity');
 export const isQuotaExceeded = (err: unknown): boolean => isProviderError(err, 'QuotaExceeded');
 export const isThrottled = (err: unknown): boolean => isProviderError(err, 'Throttled');
-export const isNotFound = (err: unknown): boolean => isProviderError(err, 'NotFound');
+/** True for a NotFound from the cloud (not the store's NotFoundError: see @helios/store's isNotFound). */
+export const isProviderNotFound = (err: unknown): boolean => isProviderError(err, 'NotFound');
 
-/** Swallows NotFound (an instance already gone is what terminate wanted); rethrows the rest. */
-export function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
+/** Swallows the cloud's NotFound (an instance already gone is what terminate wanted); rethrows the rest. */
+export function ignoreProviderNotFound(err: unknown): void {
+  if (!isProviderNotFound(err)) throw err;
 }

@@ -1,5 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { ProviderError, type CloudProvider, type Instance, type LaunchRequest, type PoolTemplate, type PreemptionNotice } from '@helios/provider';
+import {
+  ProviderError,
+  checkLaunchRequest,
+  type CloudProvider,
+  type Instance,
+  type LaunchRequest,
+  type LaunchRules,
+  type PoolTemplate,
+  type PreemptionNotice,
+} from '@helios/provider';
+
+/**
+ * What the sim adds to the port's launch check: EC2's ClientToken length (at most 64 characters),
+ * so a token too long for AWS fails here too. Templates are taken as they come: the sim launches
+ * pools without a zone, instance type or reservation.
+ */
+const SIM_LAUNCH_RULES: LaunchRules = {
+  token: (token) => (token.length > 64 ? `token must be at most 64 characters, got ${token.length}` : undefined),
+};
 
 /** The CloudProvider methods the sim records and can be told to fail. */
 export type SimMethod = 'launch' | 'terminate' | 'list';
@@ -153,11 +171,7 @@ export class SimProvider implements CloudProvider {
       }
       return known.ids.map((id) => ({ ...this.records.get(id)!.instance }));
     }
-    if (!token || token.length > 64) throw new ProviderError('InvalidConfiguration', `launch token must be 1-64 characters, got ${token.length}`);
-    if (!Number.isInteger(count) || count < 1) throw new ProviderError('InvalidConfiguration', `launch count must be a positive integer, got ${count}`);
-    if (nodeNames.length !== count) {
-      throw new ProviderError('InvalidConfiguration', `launch of ${count} instances in pool ${template.pool} got ${nodeNames.length} node names`);
-    }
+    checkLaunchRequest(request, SIM_LAUNCH_RULES);
     this.checkCapacity(template, count);
 
     const launchedAt = this.options.now();
