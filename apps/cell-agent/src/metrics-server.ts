@@ -1,3 +1,4 @@
+import { parseHostPort } from '@helios/config';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -11,10 +12,7 @@ export interface MetricsServer {
 
 /** Serves `GET /metrics` from `registry` on `addr` (`host:port`, port 0 picks a free one). */
 export async function serveMetrics(addr: string, registry: Registry): Promise<MetricsServer> {
-  const at = addr.lastIndexOf(':');
-  const host = addr.slice(0, at);
-  const port = Number(addr.slice(at + 1));
-  if (at <= 0 || !Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--metrics-addr must be host:port, got "${addr}"`);
+  const { host, port } = parseHostPort(addr, '--metrics-addr');
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') {
       res.writeHead(404).end();

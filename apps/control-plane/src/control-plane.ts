@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Logger } from '@helios/config';
+import { createLogger, parseHostPort, type Logger } from '@helios/config';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ControlPlaneModule } from './control-plane.module';
 import { GrpcServerHost } from './grpc/grpc-server-host';
 import { NestPinoLogger } from './nest-logger';
-import { parseHostPort, type ControlPlaneConfig } from './settings';
+import type { ControlPlaneConfig } from './settings';
 
 /** A running control plane. */
 export interface RunningControlPlane {

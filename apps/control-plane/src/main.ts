@@ -1,6 +1,7 @@
 import { runComponent } from '@helios/launcher';
 import { startControlPlane } from './control-plane';
-import { CONTROL_PLANE_SETTINGS, parseHostPort } from './settings';
+import { parseHostPort } from '@helios/config';
+import { CONTROL_PLANE_SETTINGS } from './settings';
 
 /** Entry point: `tsx apps/control-plane/src/main.ts [--flag value ...]`; `--help` lists the settings. */
 runComponent({

@@ -24,11 +24,3 @@ export const CONTROL_PLANE_SETTINGS = {
 
 /** The control plane's resolved settings. */
 export type ControlPlaneConfig = Resolved<typeof CONTROL_PLANE_SETTINGS>;
-
-/** Splits `host:port` (or `[v6]:port`); throws naming the setting when malformed. */
-export function parseHostPort(addr: string, setting: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(addr);
-  const port = Number(match?.[3]);
-  if (!match || port > 65_535) throw new Error(`${setting} must be host:port, got "${addr}"`);
-  return { host: match[1] ?? match[2]!, port };
-}

@@ -1,9 +1,9 @@
+import { parseHostPort } from '@helios/config';
 import { EndpointSet } from '@helios/endpoints-client';
 import { runComponent } from '@helios/launcher';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics } from 'prom-client';
-import { parseHostPort } from './listen-address';
 import { RouterMetrics } from './router-metrics';
 import { resolveRouterSettings } from './router-settings';
 import { createRouter } from './router-server';

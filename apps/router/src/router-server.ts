@@ -1,7 +1,6 @@
 import type { Endpoint } from '@helios/api';
-import type { Logger } from '@helios/config';
+import { parseHostPort, type Logger } from '@helios/config';
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { parseHostPort } from './listen-address';
 import { nextInTurn } from './round-robin';
 import type { RouterMetrics } from './router-metrics';
 import { resolveRouterSettings, type RouterSettings } from './router-settings';

@@ -26,5 +26,6 @@ export {
   protoMetadata as operatorProtoMetadata,
   type OperatorServiceServer,
 } from './gen/helios/v1/operator';
+export { canonicalJson } from './canonical-json';
 export * from './kinds';
 export * from './manifest';

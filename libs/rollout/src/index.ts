@@ -32,5 +32,5 @@ export {
   rolloutSettings,
   type RolloutSettings,
 } from './rollout-settings';
-export { canonicalJson, fnv1a64, templateHash } from './template-hash';
+export { fnv1a64, templateHash } from './template-hash';
 export { applyRolloutAction, RESTARTED_AT_ANNOTATION, type RolloutOutcome } from './rollout-action';

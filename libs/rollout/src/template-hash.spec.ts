@@ -1,6 +1,6 @@
 import { ReplicaTemplate } from '@helios/api';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, fnv1a64, templateHash } from './template-hash';
+import { fnv1a64, templateHash } from './template-hash';
 
 describe('fnv1a64', () => {
   // Reference values of 64-bit FNV-1a.
@@ -35,11 +35,5 @@ describe('templateHash', () => {
   it('survives an encode/decode round trip', () => {
     const decoded = ReplicaTemplate.decode(ReplicaTemplate.encode(base).finish());
     expect(templateHash(decoded)).toBe(templateHash(base));
-  });
-});
-
-describe('canonicalJson', () => {
-  it('sorts keys at every level and keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
   });
 });

@@ -1,16 +1,4 @@
-import { ReplicaTemplate } from '@helios/api';
-
-/**
- * JSON with object keys sorted at every level, so two equal values print the same whatever the
- * order their maps were decoded in (`{a, b}` and `{b, a}`).
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : v,
-  );
-}
+import { canonicalJson, ReplicaTemplate } from '@helios/api';
 
 const FNV64_OFFSET = 0xcbf29ce484222325n;
 const FNV64_PRIME = 0x100000001b3n;

@@ -1,4 +1,4 @@
-import { KINDS, metaOf, type AnyResource, type KindName, type ResourceTypes } from '@helios/api';
+import { canonicalJson, KINDS, metaOf, type AnyResource, type KindName, type ResourceTypes } from '@helios/api';
 
 /** What an Apply does, decided from the request and the stored object alone. */
 export type ApplyPlan<T> =
@@ -42,7 +42,7 @@ export function planApply<K extends KindName>(kind: K, requested: ResourceTypes[
     return { action: 'stale', requested: want.resourceVersion, stored: have.resourceVersion };
   }
   const specChanged = !sameSpec(kind, stored.spec, requested.spec);
-  const labelsChanged = canonical(have.labels ?? {}) !== canonical(want.labels ?? {});
+  const labelsChanged = canonicalJson(have.labels ?? {}) !== canonicalJson(want.labels ?? {});
   if (!specChanged && !labelsChanged) return { action: 'unchanged', object: stored };
   const object = codec.fromPartial({
     ...stored,
@@ -55,12 +55,5 @@ export function planApply<K extends KindName>(kind: K, requested: ResourceTypes[
 /** Compares two specs by content: both are normalized (defaults filled) and map order is ignored. */
 function sameSpec(kind: KindName, a: AnyResource['spec'], b: AnyResource['spec']): boolean {
   const codec = KINDS[kind].codec as unknown as { fromPartial(o: unknown): AnyResource };
-  return canonical(codec.fromPartial({ spec: a }).spec) === canonical(codec.fromPartial({ spec: b }).spec);
-}
-
-/** JSON with object keys sorted, so `{a, b}` and `{b, a}` (maps decoded in a different order) compare equal. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
-  );
+  return canonicalJson(codec.fromPartial({ spec: a }).spec) === canonicalJson(codec.fromPartial({ spec: b }).spec);
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Deployment, metaOf, type DeploymentStatus, type Replica } from '@helios/api';
+import { canonicalJson, Deployment, metaOf, type DeploymentStatus, type Replica } from '@helios/api';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { isBound, isLost, isRetiring, REPLICA_REASONS, retired } from '@helios/replica-lifecycle';
-import { canonicalJson, planRollout, replicaTemplateHash, resolveRevision, splitOrphans, type RolloutPlan } from '@helios/rollout';
+import { planRollout, replicaTemplateHash, resolveRevision, splitOrphans, type RolloutPlan } from '@helios/rollout';
 import { BY_DEPLOYMENT, isAlreadyExists, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { DeploymentMetrics } from './deployment-metrics';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHostPort } from './listen-address';
+import { parseHostPort } from './host-port';
 
 describe('parseHostPort', () => {
   it.each([
@@ -17,5 +17,9 @@ describe('parseHostPort', () => {
     { value: 'host:70000', msg: '"host:70000" has no valid port' },
   ])('rejects $value', ({ value, msg }) => {
     expect(() => parseHostPort(value)).toThrow(msg);
+  });
+
+  it('names the setting in the error when told it', () => {
+    expect(() => parseHostPort('9464', '--metrics-addr')).toThrow('--metrics-addr: "9464" is not host:port');
   });
 });
