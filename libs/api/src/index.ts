@@ -27,5 +27,6 @@ export {
   type OperatorServiceServer,
 } from './gen/helios/v1/operator';
 export { canonicalJson } from './canonical-json';
+export { tierOfWord, tierWord } from './tier-words';
 export * from './kinds';
 export * from './manifest';

@@ -1,6 +1,6 @@
-import { Tier, type Deployment, type Node, type NodePool, type Replica } from '@helios/api';
+import { Tier, tierWord, type Deployment, type Node, type NodePool, type Replica } from '@helios/api';
 import { awaitsNode, REPLICA_REASONS } from '@helios/replica-lifecycle';
-import { bindingOrder, compareText, gpuRequest, GpuHoldings, poolKey, replicaId, TierRules, tierLabel } from '@helios/scheduling';
+import { bindingOrder, compareText, gpuRequest, GpuHoldings, poolKey, replicaId, TierRules } from '@helios/scheduling';
 import { resolveCapacityOptions, type CapacityOptions, type ResolvedCapacityOptions } from './capacity-options';
 import { CellCapacity, type PoolTally, type UnmetReason } from './cell-capacity';
 import { scaleDownBlockedUntil } from './cooldown';
@@ -180,7 +180,7 @@ function decide(cell: string, tally: PoolTally, lastScaleUpAt: Date | string | u
 }
 
 function unmetMessage(entry: UnmetDemand, tiers: readonly Tier[]): string {
-  const what = `${entry.replicas.length} replica(s), ${entry.gpus} ${entry.gpuType || 'any-type'} GPUs on ${tiers.map(tierLabel).join(', ')}`;
+  const what = `${entry.replicas.length} replica(s), ${entry.gpus} ${entry.gpuType || 'any-type'} GPUs on ${tiers.map(tierWord).join(', ')}`;
   switch (entry.reason) {
     case REPLICA_REASONS.noMatchingPool:
       return `${what}: no pool in cell ${entry.cell} offers that GPU type and tier on nodes big enough`;

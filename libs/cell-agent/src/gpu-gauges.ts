@@ -1,5 +1,5 @@
-import type { GpuCapacity, Tier } from '@helios/api';
-import { tierLabel, TIERS_BY_COST } from '@helios/scheduling';
+import { tierWord, type GpuCapacity, type Tier } from '@helios/api';
+import { TIERS_BY_COST } from '@helios/scheduling';
 import { Gauge, type Registry } from 'prom-client';
 
 /** GPU states the gauges report. */
@@ -27,19 +27,19 @@ export class GpuGauges {
   /** Sets one pool's gauges from its status GPUs; `tier` is the pool's, so an empty pool reads 0. */
   setPool(cell: string, pool: string, tier: Tier, gpus: readonly GpuCapacity[]): void {
     const sums = sumByState(gpus.filter((g) => g.tier === tier));
-    for (const state of STATES) this.pool.set({ cell, pool, tier: tierLabel(tier), state }, sums[state]);
+    for (const state of STATES) this.pool.set({ cell, pool, tier: tierWord(tier), state }, sums[state]);
   }
 
   /** Forgets a deleted pool's gauges. */
   removePool(cell: string, pool: string, tier: Tier): void {
-    for (const state of STATES) this.pool.remove({ cell, pool, tier: tierLabel(tier), state });
+    for (const state of STATES) this.pool.remove({ cell, pool, tier: tierWord(tier), state });
   }
 
   /** Sets a cell's gauges for every tier from its status GPUs. */
   setCell(cell: string, gpus: readonly GpuCapacity[]): void {
     for (const tier of TIERS_BY_COST) {
       const sums = sumByState(gpus.filter((g) => g.tier === tier));
-      for (const state of STATES) this.cell.set({ cell, tier: tierLabel(tier), state }, sums[state]);
+      for (const state of STATES) this.cell.set({ cell, tier: tierWord(tier), state }, sums[state]);
     }
   }
 }

@@ -11,7 +11,7 @@ import { instanceStateOf, toInstance } from './ec2-instance';
 import { HELIOS_TAG } from './helios-tags';
 import { EC2_LAUNCH_RULES } from './ec2-launch-rules';
 import { runInstancesInput, type AwsLaunchSettings } from './run-instances-input';
-import { defaultThrottleRetryPolicy, retryThrottled, type ThrottleRetryPolicy } from '@helios/provider';
+import { cloudCall, defaultThrottleRetryPolicy, type ThrottleRetryPolicy } from '@helios/provider';
 
 /** What an AwsProvider needs: a client from createEc2Client, launch settings, and optional tuning. */
 export interface AwsProviderOptions {
@@ -134,13 +134,7 @@ export class AwsProvider implements CloudProvider {
 
   // Every SDK call goes through here: errors become ProviderErrors, throttling is retried.
   private call<T>(context: string, send: () => Promise<T>): Promise<T> {
-    return retryThrottled(async () => {
-      try {
-        return await send();
-      } catch (err) {
-        throw toProviderError(err, context);
-      }
-    }, this.retry);
+    return cloudCall(send, (err) => toProviderError(err, context), this.retry);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Instance as Ec2Instance, InstanceStateName } from '@aws-sdk/client-ec2';
-import { tierFromInstanceValue, type Instance, type InstanceState } from '@helios/provider';
+import { tierOfWord } from '@helios/api';
+import type { Instance, InstanceState } from '@helios/provider';
 import { HELIOS_TAG } from './helios-tags';
 
 /**
@@ -33,7 +34,7 @@ export function toInstance(ec2: Ec2Instance): Instance {
     cell: tags.get(HELIOS_TAG.cell) ?? '',
     pool: tags.get(HELIOS_TAG.pool) ?? '',
     node: tags.get(HELIOS_TAG.node) ?? '',
-    tier: tierFromInstanceValue(tags.get(HELIOS_TAG.tier)),
+    tier: tierOfWord(tags.get(HELIOS_TAG.tier)),
     state: instanceStateOf(ec2.State?.Name),
     zone: ec2.Placement?.AvailabilityZone ?? '',
     launchedAt: ec2.LaunchTime ?? new Date(0),

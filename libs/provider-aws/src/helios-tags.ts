@@ -1,6 +1,6 @@
 /**
  * EC2 tag keys Helios writes on every instance it launches, and reads back in `list`. The tier
- * tag's value is the port's (instanceTierValue), the same as GCE's label.
+ * tag's value is the tier's word (tierWord), the same as GCE's label.
  */
 export const HELIOS_TAG = {
   cell: 'helios:cell',

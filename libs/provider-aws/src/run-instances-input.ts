@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunInstancesCommandInput, TagSpecification, _InstanceType } from '@aws-sdk/client-ec2';
-import { Tier } from '@helios/api';
-import { instanceTierValue, type PoolTemplate } from '@helios/provider';
+import { Tier, tierWord } from '@helios/api';
+import type { PoolTemplate } from '@helios/provider';
 import { HELIOS_TAG } from './helios-tags';
 
 /** Where instances come from, beyond what a pool template says; fixed per cell agent. */
@@ -54,7 +54,7 @@ export function runInstancesInput(launch: NodeLaunch, settings: AwsLaunchSetting
     { Key: HELIOS_TAG.cell, Value: template.cell },
     { Key: HELIOS_TAG.pool, Value: template.pool },
     { Key: HELIOS_TAG.node, Value: node },
-    { Key: HELIOS_TAG.tier, Value: instanceTierValue(template.tier) },
+    { Key: HELIOS_TAG.tier, Value: tierWord(template.tier) },
     { Key: HELIOS_TAG.launchToken, Value: token },
     { Key: 'Name', Value: node },
   ];

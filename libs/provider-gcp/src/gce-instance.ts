@@ -1,5 +1,6 @@
 import type { protos } from '@google-cloud/compute';
-import { tierFromInstanceValue, type Instance, type InstanceState } from '@helios/provider';
+import { tierOfWord } from '@helios/api';
+import type { Instance, InstanceState } from '@helios/provider';
 import { HELIOS_LABEL, TOKEN_DESCRIPTION_PREFIX } from './gcp-labels';
 
 type GceInstance = protos.google.cloud.compute.v1.IInstance;
@@ -52,7 +53,7 @@ export function toInstance(gce: GceInstance): Instance {
     cell: labels[HELIOS_LABEL.cell] ?? '',
     pool: labels[HELIOS_LABEL.pool] ?? '',
     node: labels[HELIOS_LABEL.node] ?? '',
-    tier: tierFromInstanceValue(labels[HELIOS_LABEL.tier]),
+    tier: tierOfWord(labels[HELIOS_LABEL.tier]),
     state: instanceStateOf(gce.status == null ? undefined : String(gce.status)),
     zone,
     launchedAt: gce.creationTimestamp ? new Date(gce.creationTimestamp) : new Date(0),

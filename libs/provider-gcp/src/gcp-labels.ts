@@ -1,6 +1,6 @@
 /**
  * GCE label keys Helios writes on every instance it launches, and filters on in `list`. The tier
- * label's value is the port's (instanceTierValue), the same as EC2's tag.
+ * label's value is the tier's word (tierWord), the same as EC2's tag.
  */
 export const HELIOS_LABEL = {
   cell: 'helios-cell',

@@ -7,7 +7,7 @@ import { HELIOS_LABEL, isLabelValue } from './gcp-labels';
 import { instanceBody, type GcpLaunchSettings } from './instance-body';
 import { GCE_LAUNCH_RULES } from './gce-launch-rules';
 import { requestIdFor } from './request-id';
-import { defaultThrottleRetryPolicy, retryThrottled, type ThrottleRetryPolicy } from '@helios/provider';
+import { cloudCall, defaultThrottleRetryPolicy, type ThrottleRetryPolicy } from '@helios/provider';
 
 type Operation = protos.google.cloud.compute.v1.IOperation;
 
@@ -213,13 +213,7 @@ export class GcpProvider implements CloudProvider {
 
   // Every SDK call goes through here: errors become ProviderErrors, throttling is retried.
   private call<T>(context: string, send: () => Promise<T>): Promise<T> {
-    return retryThrottled(async () => {
-      try {
-        return await send();
-      } catch (err) {
-        throw toProviderError(err, context);
-      }
-    }, this.retry);
+    return cloudCall(send, (err) => toProviderError(err, context), this.retry);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { protos } from '@google-cloud/compute';
-import { Tier } from '@helios/api';
-import { instanceTierValue, type PoolTemplate } from '@helios/provider';
+import { Tier, tierWord } from '@helios/api';
+import type { PoolTemplate } from '@helios/provider';
 import { HELIOS_LABEL, TOKEN_DESCRIPTION_PREFIX } from './gcp-labels';
 
 type InstanceResource = protos.google.cloud.compute.v1.IInstance;
@@ -56,7 +56,7 @@ export function instanceBody(insert: NodeInsert, settings: GcpLaunchSettings): I
       [HELIOS_LABEL.cell]: template.cell,
       [HELIOS_LABEL.pool]: template.pool,
       [HELIOS_LABEL.node]: node,
-      [HELIOS_LABEL.tier]: instanceTierValue(template.tier),
+      [HELIOS_LABEL.tier]: tierWord(template.tier),
     },
   };
 

@@ -10,6 +10,5 @@ export {
   type ProviderErrorCode,
 } from './provider-error';
 export { checkLaunchRequest, placedTemplateProblem, type LaunchRules } from './launch-request-check';
-export { instanceTierValue, tierFromInstanceValue } from './instance-tier-value';
 export { instrumentProvider, type InstrumentOptions } from './instrumented-provider';
-export { defaultThrottleRetryPolicy, fullJitterDelayMs, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';
+export { cloudCall, defaultThrottleRetryPolicy, fullJitterDelayMs, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';

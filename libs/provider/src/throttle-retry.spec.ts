@@ -1,6 +1,6 @@
 import { ProviderError } from './provider-error';
 import { describe, expect, it } from 'vitest';
-import { fullJitterDelayMs, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';
+import { cloudCall, fullJitterDelayMs, retryThrottled, type ThrottleRetryPolicy } from './throttle-retry';
 
 describe('fullJitterDelayMs', () => {
   // Mirrors the worked example in throttle-retry.ts: base 250 ms, cap 20 s.
@@ -73,5 +73,22 @@ describe('retryThrottled', () => {
     }, policy(sleeps, 3)).catch((e: unknown) => e);
     expect(calls).toBe(3);
     expect(err).toMatchObject({ code: 'Throttled', message: 'slow down (gave up after 3 attempts)', cause: sdkError });
+  });
+});
+
+describe('cloudCall', () => {
+  const policy: ThrottleRetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, sleep: async () => undefined, random: () => 0.5 };
+  // The adapter's translation: an SDK error named 'RequestLimitExceeded' is throttling, any other is Unknown.
+  const translate = (err: unknown) => new ProviderError((err as Error).name === 'RequestLimitExceeded' ? 'Throttled' : 'Unknown', `listing: ${(err as Error).message}`, { cause: err });
+  const sdkError = (name: string) => Object.assign(new Error(name), { name });
+
+  it('translates an SDK rejection into the port error', async () => {
+    await expect(cloudCall(() => Promise.reject(sdkError('InternalError')), translate, policy)).rejects.toMatchObject({ code: 'Unknown', message: 'listing: InternalError' });
+  });
+
+  it('retries what translates to throttling', async () => {
+    let calls = 0;
+    const answer = await cloudCall(() => (++calls < 3 ? Promise.reject(sdkError('RequestLimitExceeded')) : Promise.resolve('ok')), translate, policy);
+    expect([answer, calls]).toEqual(['ok', 3]);
   });
 });

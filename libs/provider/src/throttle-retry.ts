@@ -67,3 +67,18 @@ export async function retryThrottled<T>(call: () => Promise<T>, policy: Throttle
     }
   }
 }
+
+/**
+ * One SDK call of an adapter: a rejection is translated into the port's ProviderError by the
+ * adapter's `translate` (which names the call's context), and throttling is retried under
+ * `policy`. Every AWS and GCE call goes through here.
+ */
+export function cloudCall<T>(send: () => Promise<T>, translate: (err: unknown) => ProviderError, policy: ThrottleRetryPolicy): Promise<T> {
+  return retryThrottled(async () => {
+    try {
+      return await send();
+    } catch (err) {
+      throw translate(err);
+    }
+  }, policy);
+}

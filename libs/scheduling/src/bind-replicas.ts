@@ -1,10 +1,10 @@
-import { Tier, type Node, type Replica } from '@helios/api';
+import { Tier, tierWord, type Node, type Replica } from '@helios/api';
 import { awaitsNode, REPLICA_REASONS } from '@helios/replica-lifecycle';
 import { BinSet, type Bin } from './bin-set';
 import { GpuHoldings } from './gpu-holdings';
 import { isSchedulable } from './node-eligibility';
 import { bindingOrder, gpuRequest } from './replica-state';
-import { ANY_TIER, tierLabel } from './tiers';
+import { ANY_TIER } from './tiers';
 
 /** A snapshot of one cell, as its agent sees it. */
 export interface BindingInput {
@@ -97,7 +97,7 @@ export function bindReplicas(input: BindingInput): BindingPlan {
       plan.bindings.push({ replica, node: bin.id, gpuIndices });
       continue;
     }
-    const what = `${request.gpuType || 'any-type'} node${tier === Tier.TIER_UNSPECIFIED ? '' : ` of tier ${tierLabel(tier)}`}`;
+    const what = `${request.gpuType || 'any-type'} node${tier === Tier.TIER_UNSPECIFIED ? '' : ` of tier ${tierWord(tier)}`}`;
     plan.unbound.push(
       bins.has(request.gpuType, tiers)
         ? {

@@ -18,4 +18,4 @@ export { removalOrder } from './removal-order';
 export { strandedReplicas, type StrandedReplicas } from './stranded-replicas';
 export { bindingOrder, compareText, gpuRequest, replicaId, type GpuRequest } from './replica-state';
 export { TierRules } from './tier-rules';
-export { ANY_TIER, tierLabel, tierRank, TIERS_BY_COST } from './tiers';
+export { ANY_TIER, tierRank, TIERS_BY_COST } from './tiers';

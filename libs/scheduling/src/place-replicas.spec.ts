@@ -1,7 +1,6 @@
-import { CellPhase, NodePhase, Replica, ReplicaPhase, SpreadPolicy, Tier } from '@helios/api';
+import { CellPhase, NodePhase, Replica, ReplicaPhase, SpreadPolicy, Tier, tierWord } from '@helios/api';
 import { describe, expect, it } from 'vitest';
 import { placeReplicas, type PlacementInput, type PlacementPlan } from './place-replicas';
-import { tierLabel } from './tiers';
 import { cell, deployment, node, pendingReplicas, pool, replica } from './testing/fixtures';
 
 const R = Tier.TIER_RESERVED;
@@ -12,7 +11,7 @@ const SPREAD = SpreadPolicy.SPREAD_POLICY_SPREAD;
 /** The plan as plain rows: `name -> cell tier` and `name: reason`. */
 function summary(plan: PlacementPlan): { placed: string[]; unplaceable: string[] } {
   return {
-    placed: plan.assignments.map((a) => `${a.replica.metadata!.name} -> ${a.cell} ${tierLabel(a.tier)}`),
+    placed: plan.assignments.map((a) => `${a.replica.metadata!.name} -> ${a.cell} ${tierWord(a.tier)}`),
     unplaceable: plan.unplaceable.map((u) => `${u.replica.metadata!.name}: ${u.reason}`),
   };
 }

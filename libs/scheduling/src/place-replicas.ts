@@ -1,10 +1,10 @@
-import { CellPhase, SpreadPolicy, Tier, type Cell, type Deployment, type Node, type NodePool, type Replica } from '@helios/api';
+import { CellPhase, enumDisplayName, SpreadPolicy, Tier, tierWord, type Cell, type Deployment, type Node, type NodePool, type Replica } from '@helios/api';
 import { awaitsCell, awaitsNode, isLive, REPLICA_REASONS } from '@helios/replica-lifecycle';
 import { CellInventory, type CellOption } from './cell-inventory';
 import { GpuHoldings } from './gpu-holdings';
 import { bindingOrder, compareText, gpuRequest, largestFirst } from './replica-state';
 import { TierRules } from './tier-rules';
-import { ANY_TIER, tierLabel, tierRank } from './tiers';
+import { ANY_TIER, tierRank } from './tiers';
 
 /** A snapshot of the fleet, as the control plane sees it when it places one deployment. */
 export interface PlacementInput {
@@ -146,7 +146,7 @@ export function placeReplicas(input: PlacementInput): PlacementPlan {
         : {
             replica,
             reason: REPLICA_REASONS.noCapacity,
-            message: `no Ready allowed cell (${candidates.join(', ')}) has free or addable capacity for ${what} on tiers ${rules.allowed.map(tierLabel).join(', ')}`,
+            message: `no Ready allowed cell (${candidates.join(', ')}) has free or addable capacity for ${what} on tiers ${rules.allowed.map(tierWord).join(', ')}`,
           },
     );
   }
@@ -182,16 +182,5 @@ function describeCells(cells: readonly Cell[], allowed: ReadonlySet<string>): st
 }
 
 function phaseLabel(phase: CellPhase): string {
-  switch (phase) {
-    case CellPhase.CELL_PHASE_PENDING:
-      return 'Pending';
-    case CellPhase.CELL_PHASE_READY:
-      return 'Ready';
-    case CellPhase.CELL_PHASE_UNREACHABLE:
-      return 'Unreachable';
-    case CellPhase.CELL_PHASE_DEGRADED:
-      return 'Degraded';
-    default:
-      return 'no phase';
-  }
+  return phase === CellPhase.CELL_PHASE_UNSPECIFIED ? 'no phase' : enumDisplayName(CellPhase, phase);
 }

@@ -17,17 +17,3 @@ export function tierRank(tier: Tier): number {
   const rank = TIERS_BY_COST.indexOf(tier);
   return rank === -1 ? TIERS_BY_COST.length : rank;
 }
-
-/** Names a tier the way people write it in manifests and messages: `reserved`, `on-demand`, `preemptible`. */
-export function tierLabel(tier: Tier): string {
-  switch (tier) {
-    case Tier.TIER_RESERVED:
-      return 'reserved';
-    case Tier.TIER_ON_DEMAND:
-      return 'on-demand';
-    case Tier.TIER_PREEMPTIBLE:
-      return 'preemptible';
-    default:
-      return 'unspecified';
-  }
-}

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Tier } from '@helios/api';
+import { Tier, tierOfWord, tierWord } from '@helios/api';
 import { REPO_ROOT, launchComponent, type ComponentProcess } from '@helios/launcher';
 import { procStatField } from '@helios/replica-runtime';
 import type { SimInstanceEvent, SimProvider } from './sim-provider';
@@ -25,7 +25,6 @@ export interface NodeHostOptions {
   drainSeconds: number;
 }
 
-const TIER_FLAG: Record<number, string> = { [Tier.TIER_RESERVED]: 'reserved', [Tier.TIER_ON_DEMAND]: 'on-demand', [Tier.TIER_PREEMPTIBLE]: 'preemptible' };
 
 /**
  * The hosts of the sim cloud: every instance that turns running gets a real node-agent process
@@ -93,7 +92,7 @@ export class NodeHosts {
         '--cell', instance.cell,
         '--pool', instance.pool,
         '--node', instance.node,
-        '--tier', TIER_FLAG[template.tier] ?? 'on-demand',
+        '--tier', tierWord(bootTier(template.tier)),
         '--gpu-type', template.gpuType,
         '--gpus', String(template.gpusPerNode),
         '--provider-id', instance.id,
@@ -127,4 +126,9 @@ function childrenOf(pid: number): number[] {
     }
   }
   return children;
+}
+
+/** The tier a host's node agent is started with: the pool's, or on-demand when it has none (the agent takes no unspecified tier). */
+function bootTier(tier: Tier): Tier {
+  return tierOfWord(tierWord(tier)) === Tier.TIER_UNSPECIFIED ? Tier.TIER_ON_DEMAND : tier;
 }

@@ -11,7 +11,7 @@
  * Prints figures and, last, one line of JSON; exits non-zero unless allocationRatio >= 0.97,
  * duplicateInstances = 0 and lostReplicas = 0.
  */
-import { createLogger, describeSettings, loadConfig } from '@helios/config';
+import { createLogger } from '@helios/config';
 import { freePort, startEtcd, type EtcdProcess } from '@helios/etcd-process';
 import { launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { SimCloudServer, SimNodeFleet, SimProvider, SimulatedRuntime } from '@helios/sim';
@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_SETTINGS, TARGETS, type BenchSettings } from './bench-settings';
 import { demandOf, lowerBoundCost, spend, type DemandInterval } from './cost-bound';
+import { benchSettings } from '../../shared/bench-run';
 import { isLeading } from '../../shared/control-plane-health';
 import { FleetObserver, type AllocationSample } from './fleet-observer';
 import { CELLS, POOLS, TRACE, type DeploymentSpec, type TraceStep } from './fleet-spec';
@@ -42,11 +43,8 @@ interface StepResult {
 }
 
 async function main(): Promise<number> {
-  const settings = loadConfig(BENCH_SETTINGS);
-  if (settings.help) {
-    say(`usage: npm run bench:capacity -- [flags]\n\n${describeSettings(BENCH_SETTINGS)}`);
-    return 0;
-  }
+  const settings = benchSettings('capacity', BENCH_SETTINGS);
+  if (typeof settings === 'number') return settings;
   const work = mkdtempSync(join(tmpdir(), 'helios-bench-capacity-'));
   const logs = join(work, 'logs');
   mkdirSync(logs, { recursive: true });

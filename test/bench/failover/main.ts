@@ -17,23 +17,22 @@
  * detectionP99Seconds <= 10 and falseFailures = 0 (at another TTL: p99 <= 2 TTLs).
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cell, NodePhase, Replica, ReplicaPhase } from '@helios/api';
-import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcdCluster, type EtcdCluster } from '@helios/etcd-process';
-import { REPO_ROOT, Teardown, launchComponent, waitFor } from '@helios/launcher';
+import { REPO_ROOT, launchComponent, waitFor } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
 import { Informer, Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { FleetProcess } from './fleet-process';
-import { BENCH_SETTINGS, DEFAULT_TTL_SECONDS, deriveBenchPlan, type BenchPlan, type BenchSettings } from './bench-settings';
+import { BENCH_SETTINGS, DEFAULT_TTL_SECONDS, deriveBenchPlan, type BenchPlan } from './bench-settings';
 import { roundSeconds, summarizeLatencies } from './latency-summary';
 import { NodePhaseWatch } from './node-phase-watch';
 import { LeadershipMonitor } from './leadership-monitor';
 import { CpuSampler } from './process-cpu';
 import { processMemoryMiB } from './process-memory';
 import { histogramQuantileBound, sampleValue } from './prometheus-text';
+import { benchSettings, benchWorkspace } from '../../shared/bench-run';
 import { isLeading } from '../../shared/control-plane-health';
 import { SERVED_CELL, ServedCell } from '../../shared/served-cell';
 import { minServing, restoredAt } from '../../shared/service-restoration';
@@ -65,18 +64,8 @@ interface Figures {
 }
 
 async function main(): Promise<number> {
-  let settings: BenchSettings;
-  try {
-    settings = loadConfig(BENCH_SETTINGS);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`bench:failover: ${err.message}\n\n${describeSettings(BENCH_SETTINGS)}`);
-    return 2;
-  }
-  if (settings.help) {
-    console.log(`usage: npm run bench:failover -- [flags]\n\n${describeSettings(BENCH_SETTINGS)}`);
-    return 0;
-  }
+  const settings = benchSettings('failover', BENCH_SETTINGS);
+  if (typeof settings === 'number') return settings;
   let plan: BenchPlan;
   try {
     plan = deriveBenchPlan(settings);
@@ -85,19 +74,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const ttl = settings.ttl;
-  const workDir = mkdtempSync(join(tmpdir(), 'helios-bench-failover-'));
-  const logs = join(workDir, 'logs');
-  mkdirSync(logs, { recursive: true });
-  const teardown = new Teardown(say);
-  teardown.add('removing the work dir', () => {
-    if (!settings.keep) rmSync(workDir, { recursive: true, force: true });
-  });
-  const onSignal = () => {
-    say('interrupted; stopping everything');
-    void teardown.run().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { workDir, logs, teardown } = benchWorkspace('failover', settings.keep, say);
   say(`${plan.nodes} simulated nodes in ${plan.cells} cells + ${plan.agents} node-agent processes running ${plan.replicas} replicas, TTL ${ttl} s; killing ${plan.kill} + ${plan.killAgents}; work dir ${workDir}`);
 
   try {

@@ -20,19 +20,18 @@
  * Ends with one line of JSON. Exits 1 unless the worst node
  * agent has RSS <= 100 MiB and start to registered <= 1.5 s; the others have no target.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Deployment, NodePhase, ReplicaPhase, wrap } from '@helios/api';
-import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd } from '@helios/etcd-process';
-import { Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
 import { NodeHosts, SimCloudServer, SimProvider } from '@helios/sim';
 import { Keys, ResourceStore, connectEtcd } from '@helios/store';
+import { benchSettings, benchWorkspace } from '../../shared/bench-run';
 import { modelServerTemplate } from '../../shared/model-server-template';
 import { applySimCell } from '../../shared/sim-cell';
-import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
+import { BENCH_SETTINGS } from './bench-settings';
 import { NODE_AGENT_TARGETS, footprintFailures, summarize, type SampleSummary } from './footprint-figures';
 import { GrpcHealth } from './grpc-health';
 import { processMemory, type ProcessMemory } from './proc-status';
@@ -63,30 +62,9 @@ interface Measured {
 const answersOk = (url: string) => fetch(url, { signal: AbortSignal.timeout(500) }).then((r) => r.ok, () => false);
 
 async function main(): Promise<number> {
-  let s: BenchSettings;
-  try {
-    s = loadConfig(BENCH_SETTINGS);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`bench:footprint: ${err.message}\n\n${describeSettings(BENCH_SETTINGS)}`);
-    return 2;
-  }
-  if (s.help) {
-    console.log(`usage: npm run bench:footprint -- [flags]\n\n${describeSettings(BENCH_SETTINGS)}`);
-    return 0;
-  }
-
-  const workDir = mkdtempSync(join(tmpdir(), 'helios-bench-footprint-'));
-  const logs = join(workDir, 'logs');
-  mkdirSync(logs, { recursive: true });
-  const teardown = new Teardown(say);
-  if (!s.keep) teardown.add('removing the work dir', () => rmSync(workDir, { recursive: true, force: true }));
-  const onSignal = () => {
-    say('interrupted; stopping everything');
-    void teardown.run().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const s = benchSettings('footprint', BENCH_SETTINGS);
+  if (typeof s === 'number') return s;
+  const { workDir, logs, teardown } = benchWorkspace('footprint', s.keep, say);
 
   try {
     say(`work dir ${workDir}${s.keep ? ' (kept)' : ''}; logs in ${logs}`);

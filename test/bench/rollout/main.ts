@@ -15,14 +15,11 @@
  * line of JSON. Exits 1 unless failedRequests = 0, staleResponses = 0, minReady >= replicas -
  * maxUnavailable and the broken version was rolled back automatically.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Deployment, Kind, NodePhase, wrap, type Resource } from '@helios/api';
-import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcd } from '@helios/etcd-process';
-import { Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
+import { launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
 import { inEndpointSet } from '@helios/replica-lifecycle';
 import { ROLLED_BACK, findCondition, rollingLimits } from '@helios/rollout';
@@ -31,6 +28,7 @@ import { Keys, ResourceStore, connectEtcd } from '@helios/store';
 import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
 import { benchFailures, idealRolloutSeconds, type RolloutFigures } from './bench-figures';
 import { FleetWatch, isComplete } from './fleet-watch';
+import { benchSettings, benchWorkspace } from '../../shared/bench-run';
 import { modelServerTemplate } from '../../shared/model-server-template';
 import { applySimCell } from '../../shared/sim-cell';
 import { LoadGenerator } from './load-generator';
@@ -92,18 +90,8 @@ function deploymentOf(s: BenchSettings, version: string, broken = false): Resour
 const versionOf = (d: Deployment | undefined) => d?.spec?.template?.env?.['MODEL_VERSION'];
 
 async function main(): Promise<number> {
-  let s: BenchSettings;
-  try {
-    s = loadConfig(BENCH_SETTINGS);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(`bench:rollout: ${err.message}\n\n${describeSettings(BENCH_SETTINGS)}`);
-    return 2;
-  }
-  if (s.help) {
-    console.log(`usage: npm run bench:rollout -- [flags]\n\n${describeSettings(BENCH_SETTINGS)}`);
-    return 0;
-  }
+  const s = benchSettings('rollout', BENCH_SETTINGS);
+  if (typeof s === 'number') return s;
   if (s.replicas < 8 || s.rate < 200) {
     console.error('bench:rollout: the benchmark is defined for --replicas >= 8 and --rate >= 200');
     return 2;
@@ -114,17 +102,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const workDir = mkdtempSync(join(tmpdir(), 'helios-bench-rollout-'));
-  const logs = join(workDir, 'logs');
-  mkdirSync(logs, { recursive: true });
-  const teardown = new Teardown(say);
-  if (!s.keep) teardown.add('removing the work dir', () => rmSync(workDir, { recursive: true, force: true }));
-  const onSignal = () => {
-    say('interrupted; stopping everything');
-    void teardown.run().then(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { workDir, logs, teardown } = benchWorkspace('rollout', s.keep, say);
 
   try {
     say(`work dir ${workDir}${s.keep ? ' (kept)' : ''}; logs in ${logs}`);

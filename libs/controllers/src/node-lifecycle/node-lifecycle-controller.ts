@@ -1,4 +1,4 @@
-import { metaOf, NodePhase, type Node } from '@helios/api';
+import { enumDisplayName, metaOf, NodePhase, type Node } from '@helios/api';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { planCellEvictions, resolveStormSettings, type CellEvictionPlan, type ResolvedStormSettings, type SilentNode, type StormSettings } from '@helios/failure-policy';
 import { awaitsEviction, isReady, nodeLostReplicaStatus } from '@helios/replica-lifecycle';
@@ -281,7 +281,7 @@ export class NodeLifecycleController implements ManagedController {
         const counts = new Map<string, { cell: string; phase: string; count: number }>();
         for (const node of term.nodes.list()) {
           const cell = node.spec?.cell ?? '';
-          const phase = PHASE_NAMES[node.status?.phase ?? NodePhase.NODE_PHASE_UNSPECIFIED] ?? 'Unspecified';
+          const phase = enumDisplayName(NodePhase, node.status?.phase ?? NodePhase.NODE_PHASE_UNSPECIFIED);
           const key = `${cell}\u0000${phase}`;
           const entry = counts.get(key);
           if (entry) entry.count++;
@@ -449,15 +449,6 @@ export class CellEvictionController implements ManagedController {
     }
   }
 }
-
-const PHASE_NAMES: Partial<Record<NodePhase, string>> = {
-  [NodePhase.NODE_PHASE_UNSPECIFIED]: 'Unspecified',
-  [NodePhase.NODE_PHASE_PROVISIONING]: 'Provisioning',
-  [NodePhase.NODE_PHASE_READY]: 'Ready',
-  [NodePhase.NODE_PHASE_NOT_READY]: 'NotReady',
-  [NodePhase.NODE_PHASE_DRAINING]: 'Draining',
-  [NodePhase.NODE_PHASE_TERMINATED]: 'Terminated',
-};
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
