@@ -33,6 +33,18 @@ const DEP_CONSTRAINTS = [
   // service needs only fetch (@helios/instance-metadata).
   { sourceTag: 'scope:node', notDependOnLibsWithTags: ['type:adapter'], bannedExternalImports: ['@aws-sdk/*', '@google-cloud/*'] },
 ];
+// Scopes, checked like types, on production code: each part of the system depends only on its
+// own libraries and the shared ones (a cell library never imports control-plane code, the node
+// agent no cell code). Composition roots may pick the simulation (scope:dev), production
+// libraries may not (the libs/** block below); the simulation may use anything. Specs and test
+// fixtures may cross scopes to test parts together.
+const SCOPES = ['control-plane', 'cell', 'node', 'cli', 'router'];
+const SCOPE_CONSTRAINTS = [
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  ...SCOPES.map((scope) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared', 'scope:dev'] })),
+  { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:dev', 'scope:shared', ...SCOPES.map((scope) => `scope:${scope}`)] },
+];
+const TEST_FILES = ['**/*.spec.ts', '**/testing/**'];
 const boundaries = (depConstraints) => ['error', { allow: [], enforceBuildableLibDependency: false, banTransitiveDependencies: false, depConstraints }];
 
 export default [
@@ -52,12 +64,17 @@ export default [
     },
   },
   {
+    files: ['**/*.ts'],
+    ignores: TEST_FILES,
+    rules: { '@nx/enforce-module-boundaries': boundaries([...DEP_CONSTRAINTS, ...SCOPE_CONSTRAINTS]) },
+  },
+  {
     // The simulation (libs/sim, scope:dev) is for composition roots and tests: no production
     // library code may lean on it, so nothing simulated can slip into a real agent.
     files: ['libs/**/*.ts'],
     ignores: ['libs/sim/**', '**/*.spec.ts', 'libs/*/src/testing/**'],
     rules: {
-      '@nx/enforce-module-boundaries': boundaries([...DEP_CONSTRAINTS, { sourceTag: '*', notDependOnLibsWithTags: ['scope:dev'] }]),
+      '@nx/enforce-module-boundaries': boundaries([...DEP_CONSTRAINTS, ...SCOPE_CONSTRAINTS, { sourceTag: '*', notDependOnLibsWithTags: ['scope:dev'] }]),
     },
   },
   {

@@ -1,10 +1,9 @@
 import { CellAgent, resolveCellAgentSettings } from '@helios/cell-agent';
 import type { Logger } from '@helios/config';
 import { runComponent } from '@helios/launcher';
-import { resolveNodeAgentSettings } from '@helios/node-agent';
 import { instrumentProvider, type CloudProvider } from '@helios/provider';
 import { ProcessRuntime, type ReplicaRuntime } from '@helios/replica-runtime';
-import { SimCloudClient, SimNodeFleet, SimProvider, SimulatedRuntime } from '@helios/sim';
+import { SimCloudClient, SimNodeFleet, SimProvider, SimulatedRuntime, simulatedNodeSettings } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { serveMetrics } from './metrics-server';
@@ -24,7 +23,7 @@ const SETTINGS = {
   root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root' },
   id: { flag: 'id', env: 'HELIOS_AGENT_ID', default: '', doc: 'agent id (default: <host>-<pid>-<random>)' },
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: DEFAULTS.leaseTtl, min: 1, doc: 'election and liveness lease TTL in seconds' },
-  nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: resolveNodeAgentSettings().leaseTtl, min: 1, doc: 'heartbeat lease TTL of simulated nodes in seconds' },
+  nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: simulatedNodeSettings().leaseTtl, min: 1, doc: 'heartbeat lease TTL of simulated nodes in seconds' },
   simRuntime: {
     flag: 'sim-runtime',
     env: 'HELIOS_SIM_RUNTIME',

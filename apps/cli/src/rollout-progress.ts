@@ -1,5 +1,4 @@
-import { metaOf, type Deployment } from '@helios/api';
-import { PROGRESSING, REASONS, ROLLED_BACK, findCondition } from '@helios/rollout';
+import { PROGRESSING, REASONS, ROLLED_BACK, findCondition, metaOf, type Deployment } from '@helios/api';
 
 /** Where a rollout stands for `helios rollout status`. */
 export interface RolloutVerdict {

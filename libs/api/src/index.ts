@@ -30,3 +30,4 @@ export { canonicalJson } from './canonical-json';
 export { tierOfWord, tierWord } from './tier-words';
 export * from './kinds';
 export * from './manifest';
+export { AVAILABLE, COMPLETE, PROGRESSING, REASONS, ROLLED_BACK, findCondition, isConditionTrue, setCondition } from './deployment-conditions';

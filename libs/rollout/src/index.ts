@@ -22,7 +22,8 @@ export { retirementOrder } from './retirement-order';
 export { findRevision, recordHash, resolveRevision, trimHistory } from './revision-history';
 export { rollingLimits, scaledValue, type RollingLimits } from './rolling-limits';
 export { rollingStep, type Step, type StepCounts } from './rolling-step';
-export { AVAILABLE, COMPLETE, PROGRESSING, REASONS, ROLLED_BACK, findCondition, isConditionTrue, setCondition } from './rollout-conditions';
+// The Deployment condition vocabulary is the API's (the CLI reads it too); the rollout writes it.
+export { AVAILABLE, COMPLETE, PROGRESSING, REASONS, ROLLED_BACK, findCondition, isConditionTrue, setCondition } from '@helios/api';
 export {
   DEFAULT_MAX_SURGE,
   DEFAULT_MAX_UNAVAILABLE,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planRollout, type RolloutPlan } from './plan-rollout';
 import { isAvailable } from './replica-facts';
 import { resolveRevision } from './revision-history';
-import { AVAILABLE, COMPLETE, PROGRESSING, ROLLED_BACK, findCondition } from './rollout-conditions';
+import { AVAILABLE, COMPLETE, PROGRESSING, ROLLED_BACK, findCondition } from '@helios/api';
 import { T0, at, changeTemplate, deployment, names, readyReplicas, replica } from './testing/rollout-fixtures';
 
 const P = ReplicaPhase;

@@ -5,7 +5,7 @@ import { rollingLimits } from './rolling-limits';
 import { rollingStep, type Step } from './rolling-step';
 import { availableAt, failuresOf, isAvailable, replicaTemplateHash } from './replica-facts';
 import { retirementOrder } from './retirement-order';
-import { AVAILABLE, COMPLETE, PROGRESSING, REASONS, ROLLED_BACK, isConditionTrue, setCondition } from './rollout-conditions';
+import { AVAILABLE, COMPLETE, PROGRESSING, REASONS, ROLLED_BACK, isConditionTrue, setCondition } from '@helios/api';
 import { REPEATED_FAILURE_THRESHOLD, rolloutSettings } from './rollout-settings';
 import { templateHash } from './template-hash';
 

@@ -1,7 +1,7 @@
 import { Deployment, DeploymentStatus, type RevisionRecord } from '@helios/api';
 import { describe, expect, it } from 'vitest';
 import { resolveRevision, trimHistory } from './revision-history';
-import { ROLLED_BACK } from './rollout-conditions';
+import { ROLLED_BACK } from '@helios/api';
 import { templateHash } from './template-hash';
 import { at, template } from './testing/rollout-fixtures';
 

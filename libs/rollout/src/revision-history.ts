@@ -1,5 +1,5 @@
 import { DeploymentStatus, type Deployment, type RevisionRecord } from '@helios/api';
-import { REASONS, ROLLED_BACK, findCondition, setCondition } from './rollout-conditions';
+import { REASONS, ROLLED_BACK, findCondition, setCondition } from '@helios/api';
 import { rolloutSettings } from './rollout-settings';
 import { templateHash } from './template-hash';
 

@@ -10,6 +10,6 @@ export {
 export { SimCloudClient, type SimCloudClientOptions } from './sim-cloud-client';
 export { SimCloudServer, type SimCloudServerOptions } from './sim-cloud-server';
 export { NodeHosts, type NodeAgentCommand, type NodeHostOptions } from './sim-node-hosts';
-export { SimNodeFleet, type SimNodeFleetOptions } from './sim-node-fleet';
+export { SimNodeFleet, simulatedNodeSettings, type SimNodeFleetOptions } from './sim-node-fleet';
 export { SimulatedRuntime, type SimulatedRuntimeOptions } from './simulated-runtime';
 export { simulatedGpus } from './gpus';

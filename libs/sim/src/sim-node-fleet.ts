@@ -1,10 +1,16 @@
 import { createLogger, type Logger } from '@helios/config';
-import { markNodePreempted, NodeAgent, ReplicaBindings, type NodeAgentDeps } from '@helios/node-agent';
+import { markNodePreempted, NodeAgent, ReplicaBindings, resolveNodeAgentSettings, type NodeAgentDeps, type NodeAgentSettings } from '@helios/node-agent';
 import type { PreemptionNotice } from '@helios/provider';
 import type { ReplicaRuntime } from '@helios/replica-runtime';
 import { ResourceStore } from '@helios/store';
 import type { SimInstanceEvent, SimProvider } from './sim-provider';
 import { simulatedGpus } from './gpus';
+
+
+/** The settings simulated nodes run with where their caller sets none: a real node agent's defaults. */
+export function simulatedNodeSettings(): NodeAgentSettings {
+  return resolveNodeAgentSettings();
+}
 
 /** How the simulated nodes of a sim cloud run. */
 export interface SimNodeFleetOptions {

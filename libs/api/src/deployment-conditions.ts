@@ -1,4 +1,4 @@
-import type { Condition } from '@helios/api';
+import type { Condition } from './gen/helios/v1/resources';
 
 /** Condition type: the rollout moves (True), is paused (Unknown), or missed its deadline (False). */
 export const PROGRESSING = 'Progressing';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCondition, isConditionTrue, setCondition } from './rollout-conditions';
+import { findCondition, isConditionTrue, setCondition } from './deployment-conditions';
 
 describe('setCondition', () => {
   const t0 = '2025-01-01T00:00:00.000Z';
@@ -9,7 +9,7 @@ describe('setCondition', () => {
     { type: 'Other', status: 'True', reason: 'X', message: '', lastTransitionTime: t0 },
   ];
 
-  // Mirrors the example in rollout-conditions.ts.
+  // Mirrors the example in deployment-conditions.ts.
   it.each([
     { name: 'same status keeps the transition time', status: 'True', want: t0 },
     { name: 'a flip moves it to now', status: 'False', want: t1 },
