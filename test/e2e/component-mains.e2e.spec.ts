@@ -48,7 +48,7 @@ describe('the component mains', () => {
     { name: 'cell-agent', args: [], message: '--cell is required' },
     { name: 'node-agent', args: ['--cell', 'c1'], message: '--pool is required' },
     { name: 'router', args: [], message: '--deployment is required' },
-    { name: 'control-plane', args: ['--grpc-addr', 'nowhere'], message: '--grpc-addr must be host:port, got "nowhere"' },
+    { name: 'control-plane', args: ['--grpc-addr', 'nowhere'], message: '--grpc-addr: "nowhere" is not host:port' },
   ])('$name $args: "$message", exit 2, nothing started', async ({ name, args, message }) => {
     expect(await run(`apps/${name}/src/main.ts`, args)).toEqual({ code: 2, stdout: '', stderr: `${name}: ${message}\nRun with --help to list the settings.\n` });
   });
