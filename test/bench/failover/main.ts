@@ -24,19 +24,19 @@ import { freePort, startEtcdCluster, type EtcdCluster } from '@helios/etcd-proce
 import { REPO_ROOT, launchComponent, waitFor } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
 import { Informer, Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
-import { FleetProcess } from './fleet-process';
+import { IpcChild } from '../../shared/ipc-child';
 import { BENCH_SETTINGS, DEFAULT_TTL_SECONDS, deriveBenchPlan, type BenchPlan } from './bench-settings';
-import { roundSeconds, summarizeLatencies } from './latency-summary';
+import { roundSeconds, summarizeLatencies } from '../../shared/latency-summary';
 import { NodePhaseWatch } from './node-phase-watch';
 import { LeadershipMonitor } from './leadership-monitor';
-import { CpuSampler } from './process-cpu';
-import { processMemoryMiB } from './process-memory';
-import { histogramQuantileBound, sampleValue } from './prometheus-text';
+import { CpuSampler } from '../../shared/process-cpu';
+import { processMemoryMiB } from '../../shared/process-memory';
+import { histogramQuantileBound, sampleValue } from '../../shared/prometheus-text';
 import { benchSettings, benchWorkspace } from '../../shared/bench-run';
 import { isLeading } from '../../shared/control-plane-health';
 import { SERVED_CELL, ServedCell } from '../../shared/served-cell';
 import { minServing, restoredAt } from '../../shared/service-restoration';
-import { simNode } from './sim-fleet-protocol';
+import { simNode, type FleetCommand, type FleetReport } from './sim-fleet-protocol';
 
 
 const ROOT = '/helios/v1';
@@ -139,7 +139,7 @@ async function main(): Promise<number> {
 
     // --- simulated fleet: a child process of ours.
     const fleetLog = openSync(join(logs, 'sim-fleet.log'), 'a');
-    const fleet = new FleetProcess(
+    const fleet = new IpcChild<FleetCommand, FleetReport>(
       fork(
         join(__dirname, 'sim-fleet.ts'),
         ['--etcd', endpoints, '--nodes', String(plan.nodes), '--cells', String(plan.cells), '--ttl', String(ttl), '--streams', String(settings.streams), '--concurrency', String(settings.registerConcurrency), '--root', ROOT],
@@ -150,15 +150,9 @@ async function main(): Promise<number> {
           stdio: ['ignore', fleetLog, fleetLog, 'ipc'],
         },
       ),
+      'the simulated fleet',
     );
-    teardown.add('stopping the simulated fleet', async () => {
-      if (fleet.child.exitCode !== null || fleet.child.signalCode !== null) return;
-      const exited = new Promise((r) => fleet.child.once('exit', r));
-      fleet.send({ type: 'stop' });
-      const timer = setTimeout(() => fleet.child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    });
+    teardown.add('stopping the simulated fleet', () => fleet.stop({ type: 'stop' }));
     const cpu = new CpuSampler(() => ({
       controlPlane: controlPlane.child.pid,
       fleet: fleet.child.pid,
