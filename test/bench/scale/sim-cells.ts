@@ -1,0 +1,92 @@
+/**
+ * A cell process of the scale benchmark, forked by it (IPC): the cell agents of `--cells` and the
+ * simulated nodes they launch. Everything is the production code but the cloud: one SimProvider
+ * shared by the cells here, a SimNodeFleet booting a NodeAgent for each instance that runs (real
+ * etcd lease, heartbeat, Node), and a SimulatedRuntime that takes each replica bound to a node to
+ * Starting and Ready without a process. The agents and nodes of the process share one etcd
+ * client, one LeasePool and one replica watch (ReplicaBindings), as the cell-agent app does with
+ * a local sim; each CellAgent keeps its own informers, as it would in its own process.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { CellAgent, SimNodeFleet, SimulatedRuntime } from '@helios/cell-agent';
+import { createLogger, loadConfig } from '@helios/config';
+import { SimProvider } from '@helios/provider';
+import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
+import type { CellsCommand, CellsReport } from './sim-cells-protocol';
+
+const SETTINGS = {
+  etcd: { flag: 'etcd', env: 'HELIOS_ETCD', default: 'http://127.0.0.1:2379', doc: 'etcd endpoints, comma-separated' },
+  root: { flag: 'root', env: 'HELIOS_ROOT', default: '/helios/v1', doc: 'etcd key root' },
+  cells: { flag: 'cells', env: 'HELIOS_SIM_CELLS', default: '', doc: 'the cells this process runs, comma-separated' },
+  leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_SIM_LEASE_TTL', default: 5, min: 2, doc: 'election and liveness lease TTL of the cell agents, seconds' },
+  nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_SIM_NODE_LEASE_TTL', default: 30, min: 2, doc: 'heartbeat lease TTL of the simulated nodes, seconds' },
+  streams: { flag: 'streams', env: 'HELIOS_SIM_STREAMS', default: 4, min: 1, doc: 'LeaseKeepAlive streams of this process' },
+  readyAfterMs: { flag: 'ready-after-ms', env: 'HELIOS_SIM_READY_AFTER_MS', default: 0, min: 0, doc: 'simulated runtime: start to Ready, ms' },
+  launchLatencyMs: { flag: 'launch-latency-ms', env: 'HELIOS_SIM_LAUNCH_LATENCY_MS', default: 200, min: 0, doc: 'sim cloud: launch to running, ms' },
+};
+
+function send(report: CellsReport): void {
+  process.send?.(report);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(SETTINGS);
+  const cells = config.cells.split(',').filter(Boolean);
+  if (cells.length === 0) throw new Error('--cells names no cell');
+  const log = createLogger('sim-cells', process.env.HELIOS_LOG_LEVEL ?? 'info');
+  // Thousands of node agents logging each registration would cost more than they do.
+  const nodeLog = createLogger('sim-node', process.env.HELIOS_SIM_NODE_LOG_LEVEL ?? 'warn');
+  const client = connectEtcd(config.etcd);
+  const keys = new Keys(config.root);
+  const store = new ResourceStore(client, keys);
+  const leases = new LeasePool(client, { streams: config.streams, onError: (err) => log.warn({ err }, 'lease keep-alive problem (recovering)') });
+  const sim = new SimProvider({ launchLatencyMs: config.launchLatencyMs });
+  const runtime = new SimulatedRuntime({ readyAfterMs: config.readyAfterMs });
+  const fleet = new SimNodeFleet({ client, keys, leases, store, logger: nodeLog }, sim, { nodeLeaseTtl: config.nodeLeaseTtl, runtime });
+  const agents = cells.map(
+    (cell) =>
+      new CellAgent(
+        { client, keys, provider: sim, leases, store, logger: log },
+        // A NotReady node is not this benchmark's business: keep its instance rather than churn.
+        { cell, id: `bench-${cell}`, leaseTtl: config.leaseTtl, notReadyGraceMs: 600_000, unknownInstanceGraceMs: 600_000 },
+      ),
+  );
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.allSettled(agents.map((a) => a.stop()));
+    await fleet.stop().catch((err: unknown) => log.warn({ err }, 'stopping the simulated nodes'));
+    await runtime.close().catch(() => undefined);
+    sim.close();
+    leases.close();
+    client.close();
+    process.exit(0);
+  };
+
+  // A stalled event loop here delays bindings, status writes and every renewal of every lease.
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  process.on('message', (message: CellsCommand) => {
+    if (message.type === 'stats') {
+      send({ type: 'stats', rssMiB: Math.round(process.memoryUsage().rss / 1048576), nodeAgents: fleet.size, maxLoopDelayMs: Math.round(loopDelay.max / 1e6) });
+      loopDelay.reset();
+    } else if (message.type === 'stop') {
+      void stop();
+    }
+  });
+  // The benchmark gone (killed, crashed): nothing here may outlive it.
+  process.on('disconnect', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  fleet.start();
+  for (const agent of agents) agent.start();
+  await Promise.all(agents.map((a) => a.whenLeading()));
+  send({ type: 'leading', cells });
+}
+
+main().catch((err: unknown) => {
+  send({ type: 'failed', message: err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err) });
+  setTimeout(() => process.exit(1), 100);
+});
