@@ -12,6 +12,8 @@ export interface ComponentOptions {
   /** Entry file relative to the repo root, e.g. `apps/control-plane/src/main.ts`. */
   entry: string;
   args?: string[];
+  /** Flags for Node itself, before the entry (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
   /** Append stdout and stderr to this file; inherit the parent's when omitted. */
   logFile?: string;
@@ -39,7 +41,7 @@ export function launchComponent(options: ComponentOptions): ComponentProcess {
     log = createWriteStream(options.logFile, { flags: 'a' });
     stdio = ['ignore', 'pipe', 'pipe'];
   }
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(REPO_ROOT, options.entry), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--require', require.resolve('tsx/cjs'), join(REPO_ROOT, options.entry), ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tsconfig.json'), ...options.env },
     stdio,

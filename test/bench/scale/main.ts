@@ -14,9 +14,9 @@
  * Prints the figures and, last, one line of JSON. Exits 1 unless every replica is Bound and Ready,
  * at least 1,000 replicas a second are bound and the leader stays under 1.5 GiB; 2 on bad flags.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CellPhase, Deployment, NodePhase, SpreadPolicy, wrap } from '@helios/api';
 import { ConfigError, describeSettings, loadConfig } from '@helios/config';
@@ -70,6 +70,8 @@ interface Figures {
   standbyFullCacheReconcileSeconds: number | null;
   leaderKilledWith: string | null;
   cpuPercentDuringBurst: Record<string, number> | null;
+  /** The machine's 1-minute load average at the first Apply and when every replica was Bound (or the run gave up): other work on it shows here. */
+  loadAverage: { atBurst: number; atBound: number } | null;
   pass: boolean;
   error: string | null;
 }
@@ -113,6 +115,7 @@ async function main(): Promise<number> {
     standbyFullCacheReconcileSeconds: null,
     leaderKilledWith: null,
     cpuPercentDuringBurst: null,
+    loadAverage: null,
     pass: false,
     error: null,
   };
@@ -168,6 +171,15 @@ async function main(): Promise<number> {
     teardown.add('closing the etcd client', () => client.close());
     const keys = new Keys(ROOT);
     const watchesAlone = await etcdWatchCount(cluster.endpoints);
+    // A process of the run dying before its time fails the run at once, not at the next timeout.
+    let reportDeath!: (err: Error) => void;
+    const died = new Promise<never>((_, reject) => (reportDeath = reject));
+    died.catch(() => undefined);
+    let deathsExpected = false;
+    const watchdog = (what: string, child: ChildProcess) =>
+      child.once('exit', (code, signal) => deathsExpected || reportDeath(new Error(`the ${what} exited (${signal ?? `code ${code}`}); see its log in ${logs}`)));
+    const unlessDied = <T>(step: Promise<T>): Promise<T> => Promise.race([step, died]);
+    teardown.add('expecting the processes to stop', () => (deathsExpected = true));
 
     // --- the control planes: the first one launched leads, the second stands by.
     const controlPlane = async (name: string): Promise<{ proc: ComponentProcess; metricsUrl: string; grpcAddr: string }> => {
@@ -177,18 +189,16 @@ async function main(): Promise<number> {
         name,
         entry: 'apps/control-plane/src/main.ts',
         args: ['--etcd', endpoints, '--grpc-addr', grpcAddr, '--metrics-addr', metricsUrl.slice('http://'.length), '--root', ROOT, '--lease-ttl', String(settings.leaseTtl)],
-        env: {
-          HELIOS_LOG_FORMAT: 'json',
-          HELIOS_LOG_LEVEL: 'info',
-          ...(settings.cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles} --cpu-prof-name=${name}-\${pid}.cpuprofile` } : {}),
-        },
+        nodeArgs: settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${name}.cpuprofile`] : [],
+        env: { HELIOS_LOG_FORMAT: 'json', HELIOS_LOG_LEVEL: 'info' },
         logFile: join(logs, `${name}.log`),
       });
       teardown.add(`stopping the ${name}`, () => proc.stop('SIGTERM', 15_000));
+      watchdog(name, proc.child);
       return { proc, metricsUrl, grpcAddr };
     };
     const leader = await controlPlane('control-plane');
-    await waitFor('the control plane to lead', () => isLeading(leader.metricsUrl), remaining(90_000), 250);
+    await unlessDied(waitFor('the control plane to lead', () => isLeading(leader.metricsUrl), remaining(90_000), 250));
     // The leader's watches when it is etcd's only other client: how many it opens by itself.
     await sleep(2_000);
     const leaderWatchesAtStart = (await etcdWatchCount(cluster.endpoints)).watchers - watchesAlone.watchers;
@@ -196,7 +206,7 @@ async function main(): Promise<number> {
     const memory = setInterval(() => (peakRss = Math.max(peakRss, processMemoryMiB(leader.proc.child.pid)?.rss ?? 0)), 500);
     teardown.add('stopping the memory sampler', () => clearInterval(memory));
     const standby = await controlPlane('control-plane-standby');
-    await waitFor('the standby control plane to answer', async () => (await fetch(`${standby.metricsUrl}/healthz`).catch(() => undefined))?.ok === true, remaining(90_000), 250);
+    await unlessDied(waitFor('the standby control plane to answer', async () => (await fetch(`${standby.metricsUrl}/healthz`).catch(() => undefined))?.ok === true, remaining(90_000), 250));
     say(`control plane pid ${leader.proc.child.pid} leads (${leader.metricsUrl}/metrics, ${leaderWatchesAtStart} etcd watches of its own); standby pid ${standby.proc.child.pid}`);
 
     // --- cells and pools through the operator API, as `helios apply` would.
@@ -223,7 +233,7 @@ async function main(): Promise<number> {
           ],
           {
             cwd: REPO_ROOT,
-            execArgv: ['--require', require.resolve('tsx/cjs'), ...(settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=cells-${i}-\${pid}.cpuprofile`] : [])],
+            execArgv: ['--require', require.resolve('tsx/cjs'), ...(settings.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=cells-${i}.cpuprofile`] : [])],
             env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tsconfig.json'), HELIOS_LOG_FORMAT: 'json' },
             stdio: ['ignore', log, log, 'ipc'],
           },
@@ -231,6 +241,7 @@ async function main(): Promise<number> {
         `cell process ${i} (${group.join(', ')})`,
       );
       teardown.add(`stopping cell process ${i}`, () => child.stop({ type: 'stop' }, 20_000));
+      watchdog(`cell process ${i}`, child.child);
       return child;
     });
     const pids = (): Record<string, number | undefined> => ({
@@ -242,12 +253,12 @@ async function main(): Promise<number> {
     });
     const progressCpu = new CpuSampler(pids);
     progressCpu.sample();
-    await Promise.all(cellProcesses.map((c) => c.next('leading', remaining(120_000))));
+    await unlessDied(Promise.all(cellProcesses.map((c) => c.next('leading', remaining(120_000)))));
     const readyNodes = () => nodes.list().filter((n) => n.status?.phase === NodePhase.NODE_PHASE_READY).length;
     const readyCells = () => cells.list().filter((c) => c.status?.phase === CellPhase.CELL_PHASE_READY).length;
     const startup = setInterval(() => say(`  ${readyNodes()}/${plan.nodes} nodes Ready, ${readyCells()}/${plan.cells.length} cells Ready; CPU % ${formatCpu(progressCpu.sample())}`), 10_000);
     try {
-      await waitFor(`${plan.nodes} Ready nodes in ${plan.cells.length} Ready cells`, () => readyNodes() >= plan.nodes && readyCells() >= plan.cells.length, remaining(), 500);
+      await unlessDied(waitFor(`${plan.nodes} Ready nodes in ${plan.cells.length} Ready cells`, () => readyNodes() >= plan.nodes && readyCells() >= plan.cells.length, remaining(), 500));
     } finally {
       clearInterval(startup);
     }
@@ -271,6 +282,7 @@ async function main(): Promise<number> {
     );
     const burstCpu = new CpuSampler(pids);
     burstCpu.sample();
+    const loadAtBurst = loadavg()[0]!;
     const applyMs: number[] = [];
     const start = Date.now();
     let next = 0;
@@ -290,7 +302,7 @@ async function main(): Promise<number> {
       say(`  +${((Date.now() - start) / 1000).toFixed(0)} s: ${counts}; leader RSS ${processMemoryMiB(leader.proc.child.pid)?.rss ?? '?'} MiB; CPU % ${formatCpu(progressCpu.sample())}`);
     }, 5_000);
     teardown.add('stopping the progress lines', () => clearInterval(progress));
-    await applying;
+    await unlessDied(applying);
     const apply = summarizeLatencies(applyMs.map((ms) => ms / 1000));
     const ms = (s: number | null) => (s === null ? null : Math.round(s * 1000));
     Object.assign(figures, { applyP50Ms: ms(apply.p50), applyP99Ms: ms(apply.p99), applyMaxMs: ms(apply.max) });
@@ -312,20 +324,24 @@ async function main(): Promise<number> {
     };
     let cpuRecorded = false;
     try {
-      await waitFor(`${plan.replicas} replicas Bound`, () => timeline.count('bound') >= plan.replicas, remaining(), 100);
+      await unlessDied(waitFor(`${plan.replicas} replicas Bound`, () => timeline.count('bound') >= plan.replicas, remaining(), 100));
       figures.cpuPercentDuringBurst = burstCpu.sample();
+      figures.loadAverage = { atBurst: round2(loadAtBurst), atBound: round2(loadavg()[0]!) };
       cpuRecorded = true;
-      await waitFor(`${plan.replicas} replicas Ready`, () => timeline.count('ready') >= plan.replicas, remaining(), 100);
+      await unlessDied(waitFor(`${plan.replicas} replicas Ready`, () => timeline.count('ready') >= plan.replicas, remaining(), 100));
     } finally {
       clearInterval(progress);
-      if (!cpuRecorded) figures.cpuPercentDuringBurst = burstCpu.sample();
+      if (!cpuRecorded) {
+        figures.cpuPercentDuringBurst = burstCpu.sample();
+        figures.loadAverage = { atBurst: round2(loadAtBurst), atBound: round2(loadavg()[0]!) };
+      }
       const s = record();
       for (const stage of REPLICA_STAGES) {
         const f = s[stage];
         say(`${stage.padEnd(7)} ${f.reached}/${plan.replicas}: half after ${f.halfSeconds ?? '-'} s, all after ${f.allSeconds ?? '-'} s${f.perSecond === null ? '' : ` (${f.perSecond}/s from the first Apply)`}`);
       }
       for (const stage of REPLICA_STAGES) say(`  ${stage} per 5 s: ${perWindow(timeline.reachedAt(stage), start, 5_000).join(' ')}`);
-      say(`CPU % during the burst (first Apply -> all Bound; 100 = one core): ${formatCpu(figures.cpuPercentDuringBurst ?? {})}`);
+      say(`CPU % during the burst (first Apply -> all Bound; 100 = one core): ${formatCpu(figures.cpuPercentDuringBurst ?? {})}; machine load average ${figures.loadAverage?.atBurst} -> ${figures.loadAverage?.atBound} on ${cpus().length} cores`);
       say(`replicas now by phase: ${JSON.stringify(timeline.phases())}`);
     }
 
@@ -349,6 +365,7 @@ async function main(): Promise<number> {
     clearInterval(memory);
 
     // --- the leader dies; the standby takes over.
+    deathsExpected = true;
     const signal: NodeJS.Signals = settings.cpuProf ? 'SIGTERM' : 'SIGKILL';
     if (settings.cpuProf) say('--cpu-prof: the leader is stopped with SIGTERM (it resigns, and writes its profile), so the takeover below skips the lease TTL');
     const takeover = await timeTakeover({ leader: leader.proc, signal, standbyMetricsUrl: standby.metricsUrl, etcdEndpoints: cluster.endpoints, timeoutMs: remaining(120_000) });
@@ -384,6 +401,10 @@ async function main(): Promise<number> {
     say(`failed: ${figures.error}; logs in ${logs}`);
     return finish(1);
   }
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 function formatCpu(usage: Record<string, number>): string {
