@@ -14,6 +14,11 @@ export const BENCH_SETTINGS = {
     min: 1,
     doc: 'child processes the cells are shared out over; each runs its cells\' agents and nodes over one etcd client, one lease pool and one replica watch',
   },
+  // 500 node agents booting at once per cell (the sim cloud runs a launch's instances together)
+  // are 10,000 lease grants, heartbeats and Node writes in a second: etcd timed out requests
+  // ("waiting for the applied index took too long"), the cell agents' own leases lapsed and no
+  // node registered for minutes. Real hosts boot spread over tens of seconds.
+  bootConcurrency: { flag: 'boot-concurrency', env: 'HELIOS_BENCH_BOOT_CONCURRENCY', default: 16, min: 1, doc: 'simulated nodes each cell process registers at once while the fleet starts' },
   nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_BENCH_NODE_LEASE_TTL', default: 30, min: 2, doc: 'heartbeat lease TTL of the simulated nodes, seconds (this benchmark measures placement, not detection)' },
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_BENCH_LEASE_TTL', default: 5, min: 2, doc: 'election lease TTL of the control planes and cell agents, seconds: how soon the standby may lead' },
   spread: { flag: 'spread', env: 'HELIOS_BENCH_SPREAD', default: false, doc: 'deployments ask for SPREAD placement (replicas over every cell) instead of the default PACK' },

@@ -132,16 +132,19 @@ async function main(): Promise<number> {
 
   // One way out, whatever ends the run (its end, a failure, the --timeout, a signal): stop
   // everything it started, then print the JSON line last.
-  let finished = false;
-  const finish = async (code: number): Promise<number> => {
-    if (finished) return code;
-    finished = true;
-    clearTimeout(hardStop);
-    await teardown.run();
-    if (keep()) say(`logs${settings.cpuProf ? ', CPU profiles' : ''} and etcd data kept in ${workDir}`);
-    console.log(JSON.stringify(figures));
-    return code;
-  };
+  // The first caller's code wins; a later caller (the run's own error path, once a signal has
+  // begun the teardown) waits for the same teardown instead of exiting halfway through it.
+  let finishing: Promise<number> | undefined;
+  let deathsExpected = false;
+  const finish = (code: number): Promise<number> =>
+    (finishing ??= (async () => {
+      deathsExpected = true;
+      clearTimeout(hardStop);
+      await teardown.run();
+      if (keep()) say(`logs${settings.cpuProf ? ', CPU profiles' : ''} and etcd data kept in ${workDir}`);
+      console.log(JSON.stringify(figures));
+      return code;
+    })());
   const deadline = Date.now() + settings.timeout * 1000;
   const remaining = (atMostMs = Number.POSITIVE_INFINITY) => Math.max(1_000, Math.min(atMostMs, deadline - Date.now()));
   // Every wait below is bounded by the deadline; this catches a step that hangs anyway.
@@ -175,11 +178,9 @@ async function main(): Promise<number> {
     let reportDeath!: (err: Error) => void;
     const died = new Promise<never>((_, reject) => (reportDeath = reject));
     died.catch(() => undefined);
-    let deathsExpected = false;
     const watchdog = (what: string, child: ChildProcess) =>
       child.once('exit', (code, signal) => deathsExpected || reportDeath(new Error(`the ${what} exited (${signal ?? `code ${code}`}); see its log in ${logs}`)));
     const unlessDied = <T>(step: Promise<T>): Promise<T> => Promise.race([step, died]);
-    teardown.add('expecting the processes to stop', () => (deathsExpected = true));
 
     // --- the control planes: the first one launched leads, the second stands by.
     const controlPlane = async (name: string): Promise<{ proc: ComponentProcess; metricsUrl: string; grpcAddr: string }> => {
@@ -230,6 +231,7 @@ async function main(): Promise<number> {
           [
             ...['--etcd', endpoints, '--root', ROOT, '--cells', group.join(',')],
             ...['--lease-ttl', String(settings.leaseTtl), '--node-lease-ttl', String(settings.nodeLeaseTtl), '--streams', String(settings.leaseStreams), '--ready-after-ms', String(settings.readyAfterMs)],
+            ...['--boot-concurrency', String(settings.bootConcurrency)],
           ],
           {
             cwd: REPO_ROOT,
@@ -240,10 +242,11 @@ async function main(): Promise<number> {
         ),
         `cell process ${i} (${group.join(', ')})`,
       );
-      teardown.add(`stopping cell process ${i}`, () => child.stop({ type: 'stop' }, 20_000));
       watchdog(`cell process ${i}`, child.child);
       return child;
     });
+    // All at once: each revokes thousands of leases on its way out.
+    teardown.add('stopping the cell processes', () => Promise.all(cellProcesses.map((c) => c.stop({ type: 'stop' }, 30_000))));
     const pids = (): Record<string, number | undefined> => ({
       ...Object.fromEntries(cluster.members.map((m) => [`etcd-${m.name}`, m.pid])),
       leader: leader.proc.child.pid,

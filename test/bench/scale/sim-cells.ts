@@ -12,6 +12,7 @@ import { CellAgent, SimNodeFleet, SimulatedRuntime } from '@helios/cell-agent';
 import { createLogger, loadConfig } from '@helios/config';
 import { SimProvider } from '@helios/provider';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
+import { ConcurrencyGate } from './concurrency-gate';
 import type { CellsCommand, CellsReport } from './sim-cells-protocol';
 
 const SETTINGS = {
@@ -23,7 +24,29 @@ const SETTINGS = {
   streams: { flag: 'streams', env: 'HELIOS_SIM_STREAMS', default: 4, min: 1, doc: 'LeaseKeepAlive streams of this process' },
   readyAfterMs: { flag: 'ready-after-ms', env: 'HELIOS_SIM_READY_AFTER_MS', default: 0, min: 0, doc: 'simulated runtime: start to Ready, ms' },
   launchLatencyMs: { flag: 'launch-latency-ms', env: 'HELIOS_SIM_LAUNCH_LATENCY_MS', default: 200, min: 0, doc: 'sim cloud: launch to running, ms' },
+  bootConcurrency: { flag: 'boot-concurrency', env: 'HELIOS_SIM_BOOT_CONCURRENCY', default: 16, min: 1, doc: 'node agents registering at once' },
 };
+
+type RunningListener = Parameters<SimProvider['onInstanceRunning']>[0];
+
+/**
+ * A sim cloud whose running instances boot their node agents a few at a time: the sim turns a
+ * whole launch (500 instances) running at once, and 500 registrations at once per cell swamp
+ * etcd (see the benchmark's --boot-concurrency). Only the announcement to the node fleet is
+ * paced; the cloud's own state (what `list` returns to the pool reconciler) is not.
+ */
+class PacedBootSim extends SimProvider {
+  constructor(
+    options: ConstructorParameters<typeof SimProvider>[0],
+    private readonly gate: ConcurrencyGate,
+  ) {
+    super(options);
+  }
+
+  override onInstanceRunning(listener: RunningListener): () => void {
+    return super.onInstanceRunning((event) => this.gate.run(() => listener(event)));
+  }
+}
 
 function send(report: CellsReport): void {
   process.send?.(report);
@@ -40,7 +63,7 @@ async function main(): Promise<void> {
   const keys = new Keys(config.root);
   const store = new ResourceStore(client, keys);
   const leases = new LeasePool(client, { streams: config.streams, onError: (err) => log.warn({ err }, 'lease keep-alive problem (recovering)') });
-  const sim = new SimProvider({ launchLatencyMs: config.launchLatencyMs });
+  const sim = new PacedBootSim({ launchLatencyMs: config.launchLatencyMs }, new ConcurrencyGate(config.bootConcurrency));
   const runtime = new SimulatedRuntime({ readyAfterMs: config.readyAfterMs });
   const fleet = new SimNodeFleet({ client, keys, leases, store, logger: nodeLog }, sim, { nodeLeaseTtl: config.nodeLeaseTtl, runtime });
   const agents = cells.map(
