@@ -136,10 +136,13 @@ async function main(): Promise<number> {
   // begun the teardown) waits for the same teardown instead of exiting halfway through it.
   let finishing: Promise<number> | undefined;
   let deathsExpected = false;
+  // Fills in what was measured so far, so a run cut short still reports how far it got.
+  let recordSoFar = (): void => undefined;
   const finish = (code: number): Promise<number> =>
     (finishing ??= (async () => {
       deathsExpected = true;
       clearTimeout(hardStop);
+      recordSoFar();
       await teardown.run();
       if (keep()) say(`logs${settings.cpuProf ? ', CPU profiles' : ''} and etcd data kept in ${workDir}`);
       console.log(JSON.stringify(figures));
@@ -205,6 +208,7 @@ async function main(): Promise<number> {
     const leaderWatchesAtStart = (await etcdWatchCount(cluster.endpoints)).watchers - watchesAlone.watchers;
     let peakRss = 0;
     const memory = setInterval(() => (peakRss = Math.max(peakRss, processMemoryMiB(leader.proc.child.pid)?.rss ?? 0)), 500);
+    recordSoFar = () => (figures.leaderPeakRssMiB ??= peakRss || null);
     teardown.add('stopping the memory sampler', () => clearInterval(memory));
     const standby = await controlPlane('control-plane-standby');
     await unlessDied(waitFor('the standby control plane to answer', async () => (await fetch(`${standby.metricsUrl}/healthz`).catch(() => undefined))?.ok === true, remaining(90_000), 250));
@@ -324,6 +328,12 @@ async function main(): Promise<number> {
         readyPerSecond: s.ready.perSecond,
       });
       return s;
+    };
+    recordSoFar = () => {
+      figures.leaderPeakRssMiB ??= peakRss || null;
+      figures.cpuPercentDuringBurst ??= burstCpu.sample();
+      figures.loadAverage ??= { atBurst: round2(loadAtBurst), atBound: round2(loadavg()[0]!) };
+      record();
     };
     let cpuRecorded = false;
     try {
