@@ -26,6 +26,7 @@ import { connectOperator } from '@helios/operator-client';
 import { Informer, Keys, connectEtcd } from '@helios/store';
 import { isLeading } from '../../shared/control-plane-health';
 import { IpcChild } from '../../shared/ipc-child';
+import { LeadershipMonitor } from '../../shared/leadership-monitor';
 import { summarizeLatencies } from '../../shared/latency-summary';
 import { CpuSampler } from '../../shared/process-cpu';
 import { processMemoryMiB } from '../../shared/process-memory';
@@ -69,6 +70,8 @@ interface Figures {
   standbyLeadsSeconds: number | null;
   standbyFullCacheReconcileSeconds: number | null;
   leaderKilledWith: string | null;
+  /** Times a control plane lost leadership before the kill (0 in a healthy run). */
+  leadershipChanges: number | null;
   cpuPercentDuringBurst: Record<string, number> | null;
   /** The machine's 1-minute load average at the first Apply and when every replica was Bound (or the run gave up): other work on it shows here. */
   loadAverage: { atBurst: number; atBound: number } | null;
@@ -114,6 +117,7 @@ async function main(): Promise<number> {
     standbyLeadsSeconds: null,
     standbyFullCacheReconcileSeconds: null,
     leaderKilledWith: null,
+    leadershipChanges: null,
     cpuPercentDuringBurst: null,
     loadAverage: null,
     pass: false,
@@ -206,12 +210,21 @@ async function main(): Promise<number> {
     // The leader's watches when it is etcd's only other client: how many it opens by itself.
     await sleep(2_000);
     const leaderWatchesAtStart = (await etcdWatchCount(cluster.endpoints)).watchers - watchesAlone.watchers;
-    let peakRss = 0;
-    const memory = setInterval(() => (peakRss = Math.max(peakRss, processMemoryMiB(leader.proc.child.pid)?.rss ?? 0)), 500);
-    recordSoFar = () => (figures.leaderPeakRssMiB ??= peakRss || null);
-    teardown.add('stopping the memory sampler', () => clearInterval(memory));
     const standby = await controlPlane('control-plane-standby');
     await unlessDied(waitFor('the standby control plane to answer', async () => (await fetch(`${standby.metricsUrl}/healthz`).catch(() => undefined))?.ok === true, remaining(90_000), 250));
+    // Leadership may move during the run (a lease lapsing under load): both are watched, and the
+    // leader's figures are the larger of the two peaks; a standby that never led stays small.
+    const monitors = [new LeadershipMonitor(leader.metricsUrl), new LeadershipMonitor(standby.metricsUrl)];
+    for (const m of monitors) m.start();
+    teardown.add('stopping the leadership monitors', () => monitors.forEach((m) => m.stop()));
+    const peaks = [0, 0];
+    const memory = setInterval(() => [leader, standby].forEach((cp, i) => (peaks[i] = Math.max(peaks[i]!, processMemoryMiB(cp.proc.child.pid)?.rss ?? 0))), 500);
+    teardown.add('stopping the memory sampler', () => clearInterval(memory));
+    const peakRss = () => Math.max(...peaks, ...[leader, standby].map((cp) => processMemoryMiB(cp.proc.child.pid)?.peak ?? 0)) || null;
+    recordSoFar = () => {
+      figures.leaderPeakRssMiB ??= peakRss();
+      figures.leadershipChanges = monitors.reduce((n, m) => n + m.losses, 0);
+    };
     say(`control plane pid ${leader.proc.child.pid} leads (${leader.metricsUrl}/metrics, ${leaderWatchesAtStart} etcd watches of its own); standby pid ${standby.proc.child.pid}`);
 
     // --- cells and pools through the operator API, as `helios apply` would.
@@ -269,7 +282,7 @@ async function main(): Promise<number> {
     } finally {
       clearInterval(startup);
     }
-    say(`fleet up: ${plan.nodes} nodes Ready in ${plan.cells.length} cells; leader RSS ${processMemoryMiB(leader.proc.child.pid)?.rss ?? '?'} MiB`);
+    say(`fleet up: ${plan.nodes} nodes Ready in ${plan.cells.length} cells; control-plane RSS ${[leader, standby].map((cp) => processMemoryMiB(cp.proc.child.pid)?.rss ?? '?').join('/')} MiB`);
     // Let the capacity and pool controllers finish their post-launch writes before the burst.
     await sleep(5_000);
 
@@ -306,7 +319,9 @@ async function main(): Promise<number> {
     );
     const progress = setInterval(() => {
       const counts = REPLICA_STAGES.map((s) => `${timeline.count(s)} ${s}`).join(', ');
-      say(`  +${((Date.now() - start) / 1000).toFixed(0)} s: ${counts}; leader RSS ${processMemoryMiB(leader.proc.child.pid)?.rss ?? '?'} MiB; CPU % ${formatCpu(progressCpu.sample())}`);
+      const rss = [leader, standby].map((cp) => processMemoryMiB(cp.proc.child.pid)?.rss ?? '?').join('/');
+      const leading = monitors.map((m) => (m.isLeading ? 'leads' : '-')).join('/');
+      say(`  +${((Date.now() - start) / 1000).toFixed(0)} s: ${counts}; control planes ${leading}, RSS ${rss} MiB; CPU % ${formatCpu(progressCpu.sample())}`);
     }, 5_000);
     teardown.add('stopping the progress lines', () => clearInterval(progress));
     await unlessDied(applying);
@@ -330,7 +345,8 @@ async function main(): Promise<number> {
       return s;
     };
     recordSoFar = () => {
-      figures.leaderPeakRssMiB ??= peakRss || null;
+      figures.leaderPeakRssMiB ??= peakRss();
+      figures.leadershipChanges = monitors.reduce((n, m) => n + m.losses, 0);
       figures.cpuPercentDuringBurst ??= burstCpu.sample();
       figures.loadAverage ??= { atBurst: round2(loadAtBurst), atBound: round2(loadavg()[0]!) };
       record();
@@ -359,7 +375,11 @@ async function main(): Promise<number> {
     }
 
     // --- the leader's own figures: where its reconciles spent their time.
-    const leaderMetrics = await (await fetch(`${leader.metricsUrl}/metrics`)).text();
+    figures.leadershipChanges = monitors.reduce((n, m) => n + m.losses, 0);
+    if (figures.leadershipChanges > 0) say(`warning: control-plane leadership changed hands ${figures.leadershipChanges} time(s) during the run`);
+    const leads = await unlessDied(waitFor('a control plane to lead', async () => ((await isLeading(leader.metricsUrl)) ? 0 : (await isLeading(standby.metricsUrl)) ? 1 : undefined), remaining(60_000), 250));
+    const [current, other] = leads === 0 ? [leader, standby] : [standby, leader];
+    const leaderMetrics = await (await fetch(`${current.metricsUrl}/metrics`)).text();
     for (const controller of ['deployment', 'placement', 'capacity', 'node-lifecycle', 'cell-liveness']) {
       const count = sampleValue(leaderMetrics, 'helios_controller_reconcile_duration_seconds_count', { controller }) ?? 0;
       const sum = sampleValue(leaderMetrics, 'helios_controller_reconcile_duration_seconds_sum', { controller }) ?? 0;
@@ -373,15 +393,15 @@ async function main(): Promise<number> {
       }),
     );
     say(`cell processes: ${stats.map((s, i) => (s ? `#${i} ${s.nodeAgents} node agents, ${s.rssMiB} MiB RSS, longest loop stall ${s.maxLoopDelayMs} ms` : `#${i} no answer`)).join('; ')}`);
-    const rssNow = processMemoryMiB(leader.proc.child.pid);
-    figures.leaderPeakRssMiB = Math.max(peakRss, rssNow?.peak ?? 0) || null;
+    figures.leaderPeakRssMiB = peakRss();
     clearInterval(memory);
 
     // --- the leader dies; the standby takes over.
     deathsExpected = true;
     const signal: NodeJS.Signals = settings.cpuProf ? 'SIGTERM' : 'SIGKILL';
     if (settings.cpuProf) say('--cpu-prof: the leader is stopped with SIGTERM (it resigns, and writes its profile), so the takeover below skips the lease TTL');
-    const takeover = await timeTakeover({ leader: leader.proc, signal, standbyMetricsUrl: standby.metricsUrl, etcdEndpoints: cluster.endpoints, timeoutMs: remaining(120_000) });
+    for (const m of monitors) m.stop();
+    const takeover = await timeTakeover({ leader: current.proc, signal, standbyMetricsUrl: other.metricsUrl, etcdEndpoints: cluster.endpoints, timeoutMs: remaining(120_000) });
     Object.assign(figures, {
       leaderKilledWith: signal,
       leaderEtcdWatchers: takeover.leaderWatches?.watchers ?? null,
