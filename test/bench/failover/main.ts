@@ -28,7 +28,7 @@ import { IpcChild } from '../../shared/ipc-child';
 import { BENCH_SETTINGS, DEFAULT_TTL_SECONDS, deriveBenchPlan, type BenchPlan } from './bench-settings';
 import { roundSeconds, summarizeLatencies } from '../../shared/latency-summary';
 import { NodePhaseWatch } from './node-phase-watch';
-import { LeadershipMonitor } from '../../shared/leadership-monitor';
+import { LeadershipMonitor } from './leadership-monitor';
 import { CpuSampler } from '../../shared/process-cpu';
 import { processMemoryMiB } from '../../shared/process-memory';
 import { histogramQuantileBound, sampleValue } from '../../shared/prometheus-text';

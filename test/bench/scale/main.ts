@@ -23,10 +23,9 @@ import { ConfigError, describeSettings, loadConfig } from '@helios/config';
 import { freePort, startEtcdCluster } from '@helios/etcd-process';
 import { REPO_ROOT, Teardown, launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
 import { connectOperator } from '@helios/operator-client';
-import { Informer, Keys, connectEtcd } from '@helios/store';
+import { Informer, KeyInformer, Keys, connectEtcd } from '@helios/store';
 import { isLeading } from '../../shared/control-plane-health';
 import { IpcChild } from '../../shared/ipc-child';
-import { LeadershipMonitor } from '../../shared/leadership-monitor';
 import { summarizeLatencies } from '../../shared/latency-summary';
 import { CpuSampler } from '../../shared/process-cpu';
 import { processMemoryMiB } from '../../shared/process-memory';
@@ -70,7 +69,7 @@ interface Figures {
   standbyLeadsSeconds: number | null;
   standbyFullCacheReconcileSeconds: number | null;
   leaderKilledWith: string | null;
-  /** Times a control plane lost leadership before the kill (0 in a healthy run). */
+  /** Elections after the first, before the kill: leadership lost under load (0 in a healthy run). */
   leadershipChanges: number | null;
   cpuPercentDuringBurst: Record<string, number> | null;
   /** The machine's 1-minute load average at the first Apply and when every replica was Bound (or the run gave up): other work on it shows here. */
@@ -181,6 +180,18 @@ async function main(): Promise<number> {
     teardown.add('closing the etcd client', () => client.close());
     const keys = new Keys(ROOT);
     const watchesAlone = await etcdWatchCount(cluster.endpoints);
+    // Elections, from the election key itself (its value is the leader's id): a busy leader's
+    // /healthz answers late, and a poll would count that as a loss of leadership.
+    const election = new KeyInformer(client, keys.election('control-plane'), { onError: () => undefined });
+    let terms = 0;
+    let leaderId = '';
+    election.on((e) => {
+      if (e.type === 'deleted') return (leaderId = '');
+      if (e.type === 'added') terms++;
+      leaderId = e.value.toString();
+    });
+    await election.start();
+    teardown.add('stopping the election watch', () => election.stop());
     // A process of the run dying before its time fails the run at once, not at the next timeout.
     let reportDeath!: (err: Error) => void;
     const died = new Promise<never>((_, reject) => (reportDeath = reject));
@@ -212,18 +223,15 @@ async function main(): Promise<number> {
     const leaderWatchesAtStart = (await etcdWatchCount(cluster.endpoints)).watchers - watchesAlone.watchers;
     const standby = await controlPlane('control-plane-standby');
     await unlessDied(waitFor('the standby control plane to answer', async () => (await fetch(`${standby.metricsUrl}/healthz`).catch(() => undefined))?.ok === true, remaining(90_000), 250));
-    // Leadership may move during the run (a lease lapsing under load): both are watched, and the
-    // leader's figures are the larger of the two peaks; a standby that never led stays small.
-    const monitors = [new LeadershipMonitor(leader.metricsUrl), new LeadershipMonitor(standby.metricsUrl)];
-    for (const m of monitors) m.start();
-    teardown.add('stopping the leadership monitors', () => monitors.forEach((m) => m.stop()));
+    // Leadership may move during the run (a lease lapsing under load): the leader's figures are
+    // the larger of the two peaks; a standby that never led stays small.
     const peaks = [0, 0];
     const memory = setInterval(() => [leader, standby].forEach((cp, i) => (peaks[i] = Math.max(peaks[i]!, processMemoryMiB(cp.proc.child.pid)?.rss ?? 0))), 500);
     teardown.add('stopping the memory sampler', () => clearInterval(memory));
     const peakRss = () => Math.max(...peaks, ...[leader, standby].map((cp) => processMemoryMiB(cp.proc.child.pid)?.peak ?? 0)) || null;
     recordSoFar = () => {
       figures.leaderPeakRssMiB ??= peakRss();
-      figures.leadershipChanges = monitors.reduce((n, m) => n + m.losses, 0);
+      figures.leadershipChanges ??= Math.max(0, terms - 1);
     };
     say(`control plane pid ${leader.proc.child.pid} leads (${leader.metricsUrl}/metrics, ${leaderWatchesAtStart} etcd watches of its own); standby pid ${standby.proc.child.pid}`);
 
@@ -320,8 +328,7 @@ async function main(): Promise<number> {
     const progress = setInterval(() => {
       const counts = REPLICA_STAGES.map((s) => `${timeline.count(s)} ${s}`).join(', ');
       const rss = [leader, standby].map((cp) => processMemoryMiB(cp.proc.child.pid)?.rss ?? '?').join('/');
-      const leading = monitors.map((m) => (m.isLeading ? 'leads' : '-')).join('/');
-      say(`  +${((Date.now() - start) / 1000).toFixed(0)} s: ${counts}; control planes ${leading}, RSS ${rss} MiB; CPU % ${formatCpu(progressCpu.sample())}`);
+      say(`  +${((Date.now() - start) / 1000).toFixed(0)} s: ${counts}; leader ${leaderId || 'none'} (term ${terms}), control-plane RSS ${rss} MiB; CPU % ${formatCpu(progressCpu.sample())}`);
     }, 5_000);
     teardown.add('stopping the progress lines', () => clearInterval(progress));
     await unlessDied(applying);
@@ -346,7 +353,7 @@ async function main(): Promise<number> {
     };
     recordSoFar = () => {
       figures.leaderPeakRssMiB ??= peakRss();
-      figures.leadershipChanges = monitors.reduce((n, m) => n + m.losses, 0);
+      figures.leadershipChanges ??= Math.max(0, terms - 1);
       figures.cpuPercentDuringBurst ??= burstCpu.sample();
       figures.loadAverage ??= { atBurst: round2(loadAtBurst), atBound: round2(loadavg()[0]!) };
       record();
@@ -375,7 +382,7 @@ async function main(): Promise<number> {
     }
 
     // --- the leader's own figures: where its reconciles spent their time.
-    figures.leadershipChanges = monitors.reduce((n, m) => n + m.losses, 0);
+    figures.leadershipChanges = Math.max(0, terms - 1);
     if (figures.leadershipChanges > 0) say(`warning: control-plane leadership changed hands ${figures.leadershipChanges} time(s) during the run`);
     const leads = await unlessDied(waitFor('a control plane to lead', async () => ((await isLeading(leader.metricsUrl)) ? 0 : (await isLeading(standby.metricsUrl)) ? 1 : undefined), remaining(60_000), 250));
     const [current, other] = leads === 0 ? [leader, standby] : [standby, leader];
@@ -400,7 +407,6 @@ async function main(): Promise<number> {
     deathsExpected = true;
     const signal: NodeJS.Signals = settings.cpuProf ? 'SIGTERM' : 'SIGKILL';
     if (settings.cpuProf) say('--cpu-prof: the leader is stopped with SIGTERM (it resigns, and writes its profile), so the takeover below skips the lease TTL');
-    for (const m of monitors) m.stop();
     const takeover = await timeTakeover({ leader: current.proc, signal, standbyMetricsUrl: other.metricsUrl, etcdEndpoints: cluster.endpoints, timeoutMs: remaining(120_000) });
     Object.assign(figures, {
       leaderKilledWith: signal,

@@ -1,4 +1,4 @@
-import { isLeading } from './control-plane-health';
+import { isLeading } from '../../shared/control-plane-health';
 
 /**
  * Polls a control plane's /healthz and records when it stops and starts leading. A control
