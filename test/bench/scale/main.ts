@@ -159,9 +159,9 @@ async function main(): Promise<number> {
     say(`${figures.error}; stopping everything`);
     void finish(1).then((code) => process.exit(code));
   }, settings.timeout * 1000 + 30_000);
-  const onSignal = () => {
-    figures.error = 'interrupted';
-    say('interrupted; stopping everything');
+  const onSignal = (signal: NodeJS.Signals) => {
+    figures.error = `interrupted by ${signal}`;
+    say(`${figures.error}; stopping everything`);
     void finish(130).then((code) => process.exit(code));
   };
   process.once('SIGINT', onSignal);
