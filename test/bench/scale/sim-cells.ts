@@ -8,9 +8,9 @@
  * a local sim; each CellAgent keeps its own informers, as it would in its own process.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { CellAgent, SimNodeFleet, SimulatedRuntime } from '@helios/cell-agent';
+import { CellAgent } from '@helios/cell-agent';
+import { SimNodeFleet, SimProvider, SimulatedRuntime } from '@helios/sim';
 import { createLogger, loadConfig } from '@helios/config';
-import { SimProvider } from '@helios/provider';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { ConcurrencyGate } from './concurrency-gate';
 import type { CellsCommand, CellsReport } from './sim-cells-protocol';
