@@ -21,6 +21,5 @@ export { prefixRangeEnd, readPrefix, type PrefixSnapshot } from './prefix-range'
 export { decodeResource, encodeResource } from './resource-codec';
 export { ResourceStore, type DeleteOptions, type ListResult, type WriteOptions } from './resource-store';
 export type { Etcd3 } from 'etcd3';
-export { cacheReached, type RevisionSource } from './cache-barrier';
 export { SharedInformers, type AnyInformer, type SharedInformersOptions } from './shared-informers';
 export { BY_CELL, BY_DEPLOYMENT, BY_NODE, BY_POOL, pairKey, STANDARD_INDEXES } from './standard-indexes';
