@@ -51,3 +51,18 @@ export function benchWorkspace(bench: string, keep: boolean, say: (line: string)
   process.once('SIGTERM', onSignal);
   return { workDir, logs, teardown };
 }
+
+/**
+ * Runs a benchmark's main and exits with its code; an error it throws is printed as one line
+ * (and its cause) and exits `errorCode`, never as a stack trace.
+ */
+export function runBench(bench: string, main: () => Promise<number>, errorCode = 1): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`bench:${bench}: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof Error && err.cause) console.error(`  cause: ${err.cause instanceof Error ? err.cause.message : String(err.cause)}`);
+      process.exit(errorCode);
+    },
+  );
+}

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_SETTINGS, TARGETS, type BenchSettings } from './bench-settings';
 import { demandOf, lowerBoundCost, spend, type DemandInterval } from './cost-bound';
-import { benchSettings } from '../../shared/bench-run';
+import { benchSettings, runBench } from '../../shared/bench-run';
 import { isLeading } from '../../shared/control-plane-health';
 import { FleetObserver, type AllocationSample } from './fleet-observer';
 import { CELLS, POOLS, TRACE, type DeploymentSpec, type TraceStep } from './fleet-spec';
@@ -291,11 +291,4 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`bench:capacity: ${err instanceof Error ? err.message : String(err)}`);
-    if (err instanceof Error && err.cause) console.error(`  cause: ${err.cause instanceof Error ? err.cause.message : String(err.cause)}`);
-    process.exit(2);
-  },
-);
+runBench('capacity', main, 2);

@@ -32,7 +32,7 @@ import { LeadershipMonitor } from './leadership-monitor';
 import { CpuSampler } from '../../shared/process-cpu';
 import { processMemoryMiB } from '../../shared/process-memory';
 import { histogramQuantileBound, sampleValue } from '../../shared/prometheus-text';
-import { benchSettings, benchWorkspace } from '../../shared/bench-run';
+import { benchSettings, benchWorkspace, runBench } from '../../shared/bench-run';
 import { isLeading } from '../../shared/control-plane-health';
 import { SERVED_CELL, ServedCell } from '../../shared/served-cell';
 import { minServing, restoredAt } from '../../shared/service-restoration';
@@ -410,10 +410,4 @@ function fmt(value: number | null): string {
   return value === null ? '-' : value.toFixed(2);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`bench:failover: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runBench('failover', main);

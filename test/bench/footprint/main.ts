@@ -28,7 +28,7 @@ import { launchComponent, waitFor, type ComponentProcess } from '@helios/launche
 import { connectOperator } from '@helios/operator-client';
 import { NodeHosts, SimCloudServer, SimProvider } from '@helios/sim';
 import { Keys, ResourceStore, connectEtcd } from '@helios/store';
-import { benchSettings, benchWorkspace } from '../../shared/bench-run';
+import { benchSettings, benchWorkspace, runBench } from '../../shared/bench-run';
 import { modelServerTemplate } from '../../shared/model-server-template';
 import { applySimCell } from '../../shared/sim-cell';
 import { BENCH_SETTINGS } from './bench-settings';
@@ -215,11 +215,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`bench:footprint: ${err instanceof Error ? err.message : String(err)}`);
-    if (err instanceof Error && err.cause) console.error(`  cause: ${err.cause instanceof Error ? err.cause.message : String(err.cause)}`);
-    process.exit(1);
-  },
-);
+runBench('footprint', main);

@@ -28,7 +28,7 @@ import { Keys, ResourceStore, connectEtcd } from '@helios/store';
 import { BENCH_SETTINGS, type BenchSettings } from './bench-settings';
 import { benchFailures, idealRolloutSeconds, type RolloutFigures } from './bench-figures';
 import { FleetWatch, isComplete } from './fleet-watch';
-import { benchSettings, benchWorkspace } from '../../shared/bench-run';
+import { benchSettings, benchWorkspace, runBench } from '../../shared/bench-run';
 import { modelServerTemplate } from '../../shared/model-server-template';
 import { applySimCell } from '../../shared/sim-cell';
 import { LoadGenerator } from './load-generator';
@@ -320,11 +320,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`bench:rollout: ${err instanceof Error ? err.message : String(err)}`);
-    if (err instanceof Error && err.cause) console.error(`  cause: ${err.cause instanceof Error ? err.cause.message : String(err.cause)}`);
-    process.exit(1);
-  },
-);
+runBench('rollout', main);

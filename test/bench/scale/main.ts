@@ -37,6 +37,7 @@ import { REPLICA_STAGES, ReplicaTimeline, type ReplicaStage } from './replica-ti
 import type { CellsCommand, CellsReport } from './sim-cells-protocol';
 import { perWindow, stageFigures, type StageFigures } from './stage-figures';
 import { timeTakeover } from './standby-takeover';
+import { runBench } from '../../shared/bench-run';
 
 const ROOT = '/helios/v1';
 const GPU_TYPE = 'h100';
@@ -453,10 +454,4 @@ function formatCpu(usage: Record<string, number>): string {
     .join(', ');
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`bench:scale: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runBench('scale', main);
