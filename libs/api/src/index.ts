@@ -26,6 +26,30 @@ export {
   protoMetadata as operatorProtoMetadata,
   type OperatorServiceServer,
 } from './gen/helios/v1/operator';
+export {
+  AssignmentEvent,
+  AssignmentEventType,
+  JoinRequest,
+  JoinResponse,
+  KeepAliveRequest,
+  KeepAliveResponse,
+  NodeFacts,
+  NodeServiceClient,
+  NodeServiceService,
+  Registration,
+  RegisterRequest,
+  RegisterResponse,
+  ReleaseReplicaRequest,
+  ReleaseReplicaResponse,
+  RenewCredentialRequest,
+  RenewCredentialResponse,
+  ReplicaStatusReport,
+  ReportStatusRequest,
+  ReportStatusResponse,
+  WatchAssignmentsRequest,
+  protoMetadata as nodeProtoMetadata,
+  type NodeServiceServer,
+} from './gen/helios/v1/node';
 export { canonicalJson } from './canonical-json';
 export { tierOfWord, tierWord } from './tier-words';
 export * from './kinds';
