@@ -1,9 +1,9 @@
+import { CachedStreams, GrpcMetrics } from '@helios/api-server';
 import type { Logger } from '@helios/config';
 import { Keys, ResourceStore } from '@helios/store';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { EtcdConnection } from './etcd-connection';
-import { GrpcMetrics } from './grpc/grpc-metrics';
 import { GrpcServerHost } from './grpc/grpc-server-host';
 import { HealthzEndpoint } from './http/healthz-endpoint';
 import { MetricsEndpoint } from './http/metrics-endpoint';
@@ -11,6 +11,7 @@ import { ControlPlaneLeadership } from './leadership/control-plane-leadership';
 import { DeploymentActions } from './operator/deployment-actions';
 import { EndpointWatch } from './operator/endpoint-watch';
 import { OperatorApi } from './operator/operator-api';
+import { ResourceWatch } from './operator/resource-watch';
 import type { ControlPlaneConfig } from './settings';
 import { CONFIG, KEYS, LOGGER, METRICS_REGISTRY, RESOURCE_STORE } from './tokens';
 
@@ -38,9 +39,25 @@ export class ControlPlaneModule {
             return registry;
           },
         },
+        { provide: GrpcMetrics, useFactory: (registry: Registry) => new GrpcMetrics(registry, logger), inject: [METRICS_REGISTRY] },
+        {
+          // Watch and WatchEndpoints streams, from the shared cache, each with a bounded send buffer.
+          provide: CachedStreams,
+          useFactory: (etcd: EtcdConnection, keys: Keys) =>
+            new CachedStreams({
+              client: etcd.client,
+              keys,
+              informers: etcd.informers,
+              logger,
+              boundBytes: config.watchBufferBytes,
+              boundSetting: '--watch-buffer-bytes',
+              recovery: "read faster, or list again and watch from the list's resourceVersion",
+            }),
+          inject: [EtcdConnection, KEYS],
+        },
         EtcdConnection,
-        GrpcMetrics,
         OperatorApi,
+        ResourceWatch,
         DeploymentActions,
         EndpointWatch,
         GrpcServerHost,

@@ -1,3 +1,4 @@
+export { planApply, type ApplyPlan, type CreateFacts } from './apply-plan';
 export { PROVIDERS } from './cell-rules';
 export { describeErrors, type FieldError } from './field-error';
 export { isExplicitZero, parseIntOrPercent, validateIntOrPercent, type IntOrPercent } from './int-or-percent';

@@ -1,5 +1,6 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import { OperatorServiceService, type OperatorServiceServer } from '@helios/api';
+import { bindGrpcServer, CachedStreams, GrpcMetrics, shutdownGrpcServer } from '@helios/api-server';
 import type { Logger } from '@helios/config';
 import { ReflectionService } from '@grpc/reflection';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
@@ -7,9 +8,9 @@ import { HealthImplementation } from 'grpc-health-check';
 import { DeploymentActions } from '../operator/deployment-actions';
 import { EndpointWatch } from '../operator/endpoint-watch';
 import { OperatorApi } from '../operator/operator-api';
+import { ResourceWatch } from '../operator/resource-watch';
 import type { ControlPlaneConfig } from '../settings';
 import { CONFIG, LOGGER } from '../tokens';
-import { GrpcMetrics } from './grpc-metrics';
 import { operatorPackageDefinition } from './reflection-package';
 
 /** Fully-qualified name of the operator service, as health checks and reflection know it. */
@@ -33,9 +34,11 @@ export class GrpcServerHost implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     @Inject(CONFIG) private readonly config: ControlPlaneConfig,
-    @Inject(OperatorApi) private readonly api: OperatorApi,
+    @Inject(OperatorApi) api: OperatorApi,
+    @Inject(ResourceWatch) watch: ResourceWatch,
     @Inject(DeploymentActions) actions: DeploymentActions,
-    @Inject(EndpointWatch) private readonly endpoints: EndpointWatch,
+    @Inject(EndpointWatch) endpoints: EndpointWatch,
+    @Inject(CachedStreams) private readonly streams: CachedStreams,
     @Inject(GrpcMetrics) metrics: GrpcMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -43,7 +46,7 @@ export class GrpcServerHost implements OnApplicationBootstrap, BeforeApplication
       apply: metrics.unary('Apply', (request) => api.apply(request)),
       get: metrics.unary('Get', (request) => api.get(request)),
       list: metrics.unary('List', (request) => api.list(request)),
-      watch: metrics.serverStream('Watch', (call) => api.watch(call)),
+      watch: metrics.serverStream('Watch', (call) => watch.watch(call)),
       delete: metrics.unary('Delete', (request) => api.delete(request)),
       scale: metrics.unary('Scale', (request) => actions.scale(request)),
       rollout: metrics.unary('Rollout', (request) => actions.rollout(request)),
@@ -61,11 +64,7 @@ export class GrpcServerHost implements OnApplicationBootstrap, BeforeApplication
 
   async onApplicationBootstrap(): Promise<void> {
     const addr = this.config.grpcAddr;
-    this.boundPort = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync(addr, ServerCredentials.createInsecure(), (err, port) =>
-        err ? reject(new Error(`binding the gRPC API to ${addr}`, { cause: err })) : resolve(port),
-      );
-    });
+    this.boundPort = await bindGrpcServer(this.server, addr);
     this.logger.info({ addr, port: this.boundPort }, 'gRPC API listening');
   }
 
@@ -73,19 +72,8 @@ export class GrpcServerHost implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     this.health.setStatus('', 'NOT_SERVING');
     this.health.setStatus(OPERATOR_SERVICE_NAME, 'NOT_SERVING');
-    this.api.endWatches();
-    this.endpoints.endAll();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.logger.warn({ graceMs: SHUTDOWN_GRACE_MS }, 'gRPC calls still open after the grace period; cutting them off');
-        this.server.forceShutdown();
-        resolve();
-      }, SHUTDOWN_GRACE_MS);
-      this.server.tryShutdown(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    this.streams.endAll();
+    await shutdownGrpcServer(this.server, SHUTDOWN_GRACE_MS, this.logger);
     this.logger.info('gRPC API stopped');
   }
 }

@@ -1,11 +1,11 @@
 import { status } from '@grpc/grpc-js';
+import { ApiError } from '@helios/api-server';
 import { Deployment, type RolloutRequest, type RolloutResponse, type ScaleRequest, type ScaleResponse } from '@helios/api';
 import type { Logger } from '@helios/config';
 import { isNotFound, type ResourceStore } from '@helios/store';
 import { describeErrors, validateName, validateResource } from '@helios/validation';
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGGER, RESOURCE_STORE } from '../tokens';
-import { ApiError } from './api-error';
 import { applyRolloutAction } from '@helios/rollout';
 
 /**

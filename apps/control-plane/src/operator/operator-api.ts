@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import {
-  EventType,
   KINDS,
-  kindInfoOf,
   metaOf,
   parentOf,
   unwrap,
@@ -14,47 +12,23 @@ import {
   type DeleteRequest,
   type DeleteResponse,
   type GetRequest,
-  type KindInfo,
-  type KindName,
   type ListRequest,
   type ListResponse,
-  Resource,
   type Replica,
-  type WatchEvent,
-  type WatchRequest,
+  type Resource,
 } from '@helios/api';
+import { ApiError, matchesSelector } from '@helios/api-server';
 import type { Logger } from '@helios/config';
+import { replicaDeletion } from '@helios/replica-lifecycle';
 import { ConflictError, isAlreadyExists, isConflict, isNotFound, type Keys, type ResourceStore } from '@helios/store';
-import { describeErrors, validateLabels, validateName, validateResource, validateUpdate, type FieldError } from '@helios/validation';
+import { planApply, validateResource, validateUpdate } from '@helios/validation';
 import { Inject, Injectable } from '@nestjs/common';
-import { EtcdConnection } from '../etcd-connection';
-import type { ControlPlaneConfig } from '../settings';
-import { CONFIG, KEYS, LOGGER, RESOURCE_STORE } from '../tokens';
-import { ApiError } from './api-error';
-import { planApply } from './apply-plan';
-import { CacheFreshness } from './cache-freshness';
-import { matchesSelector } from './label-selector';
-import { replicaDeletion } from './replica-deletion';
-import { SendQueue } from './send-queue';
-import { startInformer } from './start-informer';
-import { changedAfter, filterChange } from './watch-filter';
-import { inScope, listScope } from './watch-scope';
-
-// A watch event's bytes besides its resource: the event type, the resourceVersion and the
-// resource field's tag and length, at most 2 + 11 + 6 bytes.
-const EVENT_FRAMING_BYTES = 19;
+import { KEYS, LOGGER, RESOURCE_STORE } from '../tokens';
+import { collectionTarget, describeTarget, invalid, objectTarget, rejectIfInvalid, type Target } from './request-target';
 
 // An Apply without a resourceVersion retries when it loses a race with another writer; this many
 // losses in a row means a hot object, reported as ABORTED rather than spun on.
 const APPLY_ATTEMPTS = 5;
-
-/** Where a request points: a kind, a name and (for pools, nodes and replicas) maybe a parent. */
-interface Target {
-  kind: KindName;
-  info: KindInfo;
-  name: string;
-  parent: string;
-}
 
 /**
  * The OperatorService: validates every request, then reads and writes through the ResourceStore.
@@ -63,20 +37,11 @@ interface Target {
  */
 @Injectable()
 export class OperatorApi {
-  private readonly watches = new Set<SendQueue<WatchEvent>>();
-  private readonly freshness: CacheFreshness;
-  /** Encoded size of a watch event by the cached object it carries (see eventBytes). */
-  private readonly encodedSizes = new WeakMap<AnyResource, number>();
-
   constructor(
     @Inject(RESOURCE_STORE) private readonly store: ResourceStore,
-    @Inject(EtcdConnection) private readonly etcd: EtcdConnection,
     @Inject(KEYS) private readonly keys: Keys,
-    @Inject(CONFIG) private readonly config: ControlPlaneConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.freshness = new CacheFreshness(etcd.client, keys, logger);
-  }
+  ) {}
 
   /** Creates the resource, or updates its spec and labels (see planApply); dry runs write nothing. */
   async apply(request: ApplyRequest): Promise<ApplyResponse> {
@@ -123,13 +88,13 @@ export class OperatorApi {
 
   /** Reads one resource; with an empty parent, finds it by name among all parents. */
   async get(request: GetRequest): Promise<Resource> {
-    const target = this.target(request.kind, request.name, request.parent);
+    const target = objectTarget(request.kind, request.name, request.parent);
     return wrap(target.kind, await this.locate(target));
   }
 
   /** Lists a kind, optionally under one parent and filtered by a label selector. */
   async list(request: ListRequest): Promise<ListResponse> {
-    const target = this.collection(request.kind, request.parent, request.labelSelector);
+    const target = collectionTarget(request.kind, request.parent, request.labelSelector);
     const { items, revision } = await this.store.list(target.kind, target.parent || undefined);
     return {
       items: items.filter((item) => matchesSelector(metaOf(item).labels, request.labelSelector)).map((item) => wrap(target.kind, item)),
@@ -143,7 +108,7 @@ export class OperatorApi {
    * deletionTime set, and its agent deletes it once drained and stopped.
    */
   async delete(request: DeleteRequest): Promise<DeleteResponse> {
-    const target = this.target(request.kind, request.name, request.parent);
+    const target = objectTarget(request.kind, request.name, request.parent);
     const found = await this.locate(target);
     const parent = parentOf(target.kind, found);
     const subject = describeTarget(target.info.display, target.name, target.kind, parent);
@@ -193,87 +158,6 @@ export class OperatorApi {
     return retired;
   }
 
-  /**
-   * Streams changes of a kind until the client cancels or the server stops, from the process's
-   * shared cache (one etcd watch per kind however many streams), once that cache holds every
-   * write committed when the stream opened. With send_initial_events the current objects come
-   * first as ADDED. With a resource_version (and no initial events), objects changed after it
-   * are sent as MODIFIED first, and no change at or before it follows; deletions before the
-   * watch began are not replayed. A client that falls behind by more than --watch-buffer-bytes
-   * is cut with RESOURCE_EXHAUSTED (see SendQueue).
-   */
-  async watch(call: ServerWritableStream<WatchRequest, WatchEvent>): Promise<void> {
-    const request = call.request;
-    const target = this.collection(request.kind, request.parent, request.labelSelector);
-    const { kind, parent } = target;
-    const selector = request.labelSelector ?? {};
-    const what = `watching ${target.info.display}s`;
-    const queue = new SendQueue(call, {
-      boundBytes: this.config.watchBufferBytes,
-      what,
-      onCut: (pending) => this.logger.warn({ kind, parent, peer: call.getPeer(), ...pending }, `${what}: client fell behind; stream cut`),
-    });
-    this.watches.add(queue);
-    try {
-      const informer = this.etcd.informers.informer(kind);
-      await startInformer(informer, what);
-      await Promise.race([this.freshness.reach(informer, kind, parent, what), queue.done]);
-      if (queue.closed) return;
-      const event = (type: EventType, object: AnyResource): WatchEvent => ({ type, resource: wrap(kind, object), resourceVersion: metaOf(object).resourceVersion });
-      // Subscribed and listed in one step: every change the list does not hold is an event after it.
-      const unsubscribe = informer.on((change) => {
-        if (!inScope(kind, parent, change.object) || !changedAfter(change, request.sendInitialEvents ? 0 : request.resourceVersion)) return;
-        const shown = filterChange(change, selector);
-        if (shown) queue.send(event(shown.type, shown.object), this.eventBytes(kind, shown.object));
-      });
-      try {
-        const initial = listScope(informer, kind, parent).filter((item) => matchesSelector(metaOf(item).labels, selector));
-        if (request.sendInitialEvents) queue.sendSnapshot(initial.map((item) => event(EventType.EVENT_TYPE_ADDED, item)));
-        else if (request.resourceVersion > 0) {
-          queue.sendSnapshot(initial.filter((item) => metaOf(item).resourceVersion > request.resourceVersion).map((item) => event(EventType.EVENT_TYPE_MODIFIED, item)));
-        }
-        await queue.done;
-      } finally {
-        unsubscribe();
-      }
-    } finally {
-      this.watches.delete(queue);
-    }
-  }
-
-  /** Ends every open watch stream cleanly (status OK), so a server shutdown need not wait for clients. */
-  endWatches(): void {
-    for (const queue of this.watches) queue.end();
-  }
-
-  /**
-   * The encoded size of a watch event of this object, computed once per object version: every
-   * stream of the kind sends the same cached object.
-   */
-  private eventBytes(kind: KindName, object: AnyResource): number {
-    let bytes = this.encodedSizes.get(object);
-    if (bytes === undefined) {
-      bytes = Resource.encode(wrap(kind, object)).finish().length + EVENT_FRAMING_BYTES;
-      this.encodedSizes.set(object, bytes);
-    }
-    return bytes;
-  }
-
-  /** Validates kind, name and parent of a request for one object. */
-  private target(kindNumber: number, name: string, parent: string): Target {
-    const info = kindOrThrow(kindNumber);
-    const errors: FieldError[] = [...validateName('name', name), ...parentErrors(info, parent)];
-    rejectIfInvalid(info.display, name, errors);
-    return { kind: info.name, info, name, parent };
-  }
-
-  /** Validates kind, parent and label selector of a list or watch. */
-  private collection(kindNumber: number, parent: string, selector: Record<string, string> | undefined): Target {
-    const info = kindOrThrow(kindNumber);
-    rejectIfInvalid(info.display, '', [...parentErrors(info, parent), ...validateLabels('labelSelector', selector)]);
-    return { kind: info.name, info, name: '', parent };
-  }
-
   /** Reads the target; with no parent given for a child kind, finds it by name under every parent. */
   private async locate(target: Target): Promise<AnyResource> {
     if (target.info.parentField && target.parent === '') {
@@ -290,30 +174,4 @@ export class OperatorApi {
     if (!found) throw new ApiError(status.NOT_FOUND, `${describeTarget(target.info.display, target.name, target.kind, target.parent)} not found`);
     return found;
   }
-}
-
-function invalid(message: string): ApiError {
-  return new ApiError(status.INVALID_ARGUMENT, message);
-}
-
-function rejectIfInvalid(display: string, name: string, errors: FieldError[]): void {
-  if (errors.length > 0) throw invalid(describeErrors(display, name, errors));
-}
-
-function kindOrThrow(kindNumber: number): KindInfo {
-  const info = kindInfoOf(kindNumber);
-  if (info) return info;
-  const known = Object.values(KINDS).map((k) => `${k.display} (${k.kind})`);
-  throw invalid(`kind: must be one of ${known.join(', ')}, got ${kindNumber}`);
-}
-
-function parentErrors(info: KindInfo, parent: string): FieldError[] {
-  if (info.parentField) return validateName('parent', parent, false);
-  return parent === '' ? [] : [{ path: 'parent', message: `must be empty: a ${info.display} has no parent, got ${JSON.stringify(parent)}` }];
-}
-
-/** `NodePool "gpu-a" in cell "c1"`, or `Cell "c1"`. */
-function describeTarget(display: string, name: string, kind: KindName, parent: string): string {
-  const field = KINDS[kind].parentField;
-  return field && parent ? `${display} ${JSON.stringify(name)} in ${field} ${JSON.stringify(parent)}` : `${display} ${JSON.stringify(name)}`;
 }

@@ -1,5 +1,7 @@
 import type { Replica } from '@helios/api';
-import { isBound, isLost, isRetired, REPLICA_REASONS, retired } from '@helios/replica-lifecycle';
+import { isBound, isLost, isRetired } from './replica-predicates';
+import { REPLICA_REASONS } from './replica-reasons';
+import { retired } from './retirement';
 
 /** How a Delete of a replica proceeds. */
 export type ReplicaDeletion =

@@ -1,5 +1,5 @@
 import type { Endpoint, Replica } from '@helios/api';
-import { inEndpointSet } from '@helios/replica-lifecycle';
+import { inEndpointSet } from './replica-predicates';
 
 /**
  * The endpoint a replica serves, or undefined when it must not get traffic: only a replica in

@@ -1,22 +1,21 @@
 import { status, type handleServerStreamingCall, type handleUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from '@helios/config';
-import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { toStatus } from '../operator/api-error';
-import { LOGGER, METRICS_REGISTRY } from '../tokens';
+import { toStatus } from './api-error';
 
 /**
- * Wraps gRPC handlers with the request metrics and the error-to-status mapping:
+ * Wraps gRPC handlers with the request metrics and the error-to-status mapping (toStatus):
  * `helios_grpc_requests_total{method,code}` and `helios_grpc_request_duration_seconds{method}`.
+ * One per metrics registry (a registry refuses a second metric of a name): every service a
+ * process serves wraps its handlers with the same instance.
  */
-@Injectable()
 export class GrpcMetrics {
   private readonly requests: Counter<'method' | 'code'>;
   private readonly duration: Histogram<'method'>;
 
   constructor(
-    @Inject(METRICS_REGISTRY) registry: Registry,
-    @Inject(LOGGER) private readonly logger: Logger,
+    registry: Registry,
+    private readonly logger: Logger,
   ) {
     this.requests = new Counter({ name: 'helios_grpc_requests_total', help: 'gRPC requests by method and status code.', labelNames: ['method', 'code'], registers: [registry] });
     this.duration = new Histogram({

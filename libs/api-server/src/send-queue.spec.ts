@@ -71,7 +71,13 @@ describe('SendQueue', () => {
   it('cuts a client that falls behind past the bound with RESOURCE_EXHAUSTED and drops what waited', async () => {
     const stream = new FakeStream();
     const cuts: { bytes: number; messages: number }[] = [];
-    const queue = new SendQueue(stream, { boundBytes: bound, what: 'watching Cells', onCut: (pending) => cuts.push(pending) });
+    const queue = new SendQueue(stream, {
+      boundBytes: bound,
+      what: 'watching Cells',
+      boundSetting: '--watch-buffer-bytes',
+      recovery: "read faster, or list again and watch from the list's resourceVersion",
+      onCut: (pending) => cuts.push(pending),
+    });
     queue.send('c1', 40);
     queue.send('c2', 40);
     expect(queue.closed).toBe(false);
@@ -91,6 +97,15 @@ describe('SendQueue', () => {
     await stream.flush();
     queue.send('c4', 1);
     expect(stream.written).toEqual(['c1', 'c2']);
+  });
+
+  it('ends the message of a cut with the default recovery when the stream names none', async () => {
+    const queue = new SendQueue(new FakeStream(), { boundBytes: bound, what: 'watching assignments' });
+    queue.send('c1', 60);
+    queue.send('c2', 60);
+    await expect(queue.done).rejects.toThrow(
+      "watching assignments: this client fell 2 messages (120 bytes) behind, past the server's bound of 100 bytes; read faster, or open the stream again",
+    );
   });
 
   it('keeps a client that reads as fast as the changes come', async () => {

@@ -17,6 +17,10 @@ export interface SendQueueOptions {
   boundBytes: number;
   /** What the stream follows, for the message of a cut stream: `watching Cells`. */
   what: string;
+  /** The setting that sets the bound, named in the message of a cut stream: `--watch-buffer-bytes`. */
+  boundSetting?: string;
+  /** What a cut client should do, ending the message of its cut (default: read faster, or open the stream again). */
+  recovery?: string;
   /** Told when a stream is cut, for the log. */
   onCut?: (pending: { bytes: number; messages: number }) => void;
 }
@@ -26,6 +30,8 @@ interface Queued<M> {
   /** 0 for the snapshot's messages, which are not counted against the bound. */
   bytes: number;
 }
+
+const DEFAULT_RECOVERY = 'read faster, or open the stream again';
 
 // Drop the consumed head of a queue that never empties once it is this long (and half the
 // array), so a long backlog costs O(1) per message rather than a shift of the whole array each time.
@@ -162,12 +168,13 @@ export class SendQueue<M> {
 
   private cut(): void {
     const pending = { bytes: this.pendingBytes, messages: this.pendingMessages };
+    const setting = this.options.boundSetting ? ` (${this.options.boundSetting})` : '';
     this.drop();
     this.options.onCut?.(pending);
     this.reject(
       new ApiError(
         status.RESOURCE_EXHAUSTED,
-        `${this.options.what}: this client fell ${pending.messages} messages (${pending.bytes} bytes) behind, past the server's bound of ${this.options.boundBytes} bytes (--watch-buffer-bytes); read faster, or list again and watch from the list's resourceVersion`,
+        `${this.options.what}: this client fell ${pending.messages} messages (${pending.bytes} bytes) behind, past the server's bound of ${this.options.boundBytes} bytes${setting}; ${this.options.recovery ?? DEFAULT_RECOVERY}`,
       ),
     );
   }

@@ -1,6 +1,6 @@
 import { Replica, ReplicaPhase } from '@helios/api';
 import { describe, expect, it } from 'vitest';
-import { endpointChange, endpointOf } from './endpoints';
+import { endpointChange, endpointOf } from './replica-endpoint';
 
 const replica = (phase: ReplicaPhase, endpoint: string, deletionTime?: string) =>
   Replica.fromPartial({ metadata: { name: 'r1', deletionTime }, spec: { deployment: 'd', revision: 2, cell: 'c1', node: 'n1' }, status: { phase, endpoint } });
