@@ -44,8 +44,9 @@ export interface CachedStreamsOptions {
   logger: Logger;
   /** Bytes a client may fall behind by before its stream is cut with RESOURCE_EXHAUSTED (see SendQueue). */
   boundBytes: number;
-  /** The setting of the bound and what a cut client should do, for the message of a cut (see SendQueueOptions). */
+  /** The setting that sets the bound, named in the message of a cut: `--watch-buffer-bytes`. */
   boundSetting?: string;
+  /** What a cut client should do, ending the message of its cut (see SendQueueOptions). */
   recovery?: string;
 }
 
