@@ -76,21 +76,24 @@ describe('CachedStreams', () => {
   it('fails a stream whose client stops reading with RESOURCE_EXHAUSTED once it falls behind past the bound', async () => {
     const stream = new FakeStream(false);
     let subscribed = false;
-    const served = streams.serve(stream, {
-      ...cellNames,
-      subscribe: (informer, queue) => {
-        subscribed = true;
-        return cellNames.subscribe(informer, queue);
-      },
-    });
+    // Its failure is taken at once: the cut may come before the second create returns.
+    const failure = streams
+      .serve(stream, {
+        ...cellNames,
+        subscribe: (informer, queue) => {
+          subscribed = true;
+          return cellNames.subscribe(informer, queue);
+        },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     // Subscribed, and its snapshot (empty) taken in the same tick: every write from here is a change.
     await waitFor('stream subscribed', () => subscribed);
     await store.create('cell', Cell.fromPartial({ metadata: { name: 'c1' } }));
     await store.create('cell', Cell.fromPartial({ metadata: { name: 'c2' } }));
-    const err = await served.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await failure;
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe(status.RESOURCE_EXHAUSTED);
     expect((err as ApiError).message).toBe(
