@@ -102,7 +102,8 @@ describe('ProcessRuntime', () => {
 
   it('reports a process that never passes its readiness probe', async () => {
     const run = runtime.start(echo({ FAIL_HEALTH: '1' }));
-    const state = await until(run, 'the probe failing', (s) => s.reason === 'ReadinessProbeFailed');
+    // Until the server listens the probe fails with ECONNREFUSED; the answer that matters is its 503.
+    const state = await until(run, 'the probe failing with HTTP 503', (s) => s.reason === 'ReadinessProbeFailed' && s.message.includes('HTTP'));
     expect(state).toMatchObject({ phase: 'starting', message: 'GET /healthz: HTTP 503' });
     await run.stop({ drainMs: 0, graceMs: 1_000 });
   });

@@ -49,7 +49,8 @@ describe('CapacityController against etcd', () => {
 
     // Demand: six 8-GPU replicas placed in east, policy forbids preemptible -> reserved to max 4, on-demand 2.
     for (let i = 0; i < 6; i++) await w.store.create('replica', replica('d', `d-${i}`, { cell: 'east', gpus: 8 }));
-    await waitFor('desired follows demand', async () => (await desired(w)).od === 2, 10_000, 50);
+    // Each pool's desired count is its own write: wait for the last of them, not the first.
+    await waitFor('desired follows demand', async () => { const d = await desired(w); return d.od === 2 && d.res === 4; }, 10_000, 50);
     expect(await desired(w)).toEqual({ res: 4, spot: 0, od: 2 });
     const od = await w.store.get('nodePool', 'od', 'east');
     expect(od?.status?.lastScaleUpTime).toBe(new Date(T0).toISOString());
