@@ -1,5 +1,6 @@
 import { CachedStreams, GrpcMetrics } from '@helios/api-server';
 import type { Logger } from '@helios/config';
+import { NodeGateway } from '@helios/node-gateway';
 import { Keys, ResourceStore } from '@helios/store';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -13,7 +14,7 @@ import { EndpointWatch } from './operator/endpoint-watch';
 import { OperatorApi } from './operator/operator-api';
 import { ResourceWatch } from './operator/resource-watch';
 import type { ControlPlaneConfig } from './settings';
-import { CONFIG, KEYS, LOGGER, METRICS_REGISTRY, RESOURCE_STORE } from './tokens';
+import { CONFIG, KEYS, LOGGER, METRICS_REGISTRY, NODE_GATEWAY, RESOURCE_STORE } from './tokens';
 
 /**
  * The control plane's composition root: etcd client, store, gRPC API, leadership with its
@@ -54,6 +55,16 @@ export class ControlPlaneModule {
               recovery: "read faster, or list again and watch from the list's resourceVersion",
             }),
           inject: [EtcdConnection, KEYS],
+        },
+        {
+          provide: NODE_GATEWAY,
+          // Node leases: a node's request clamped to etcd's 2 s minimum and the flag's 60 s maximum.
+          useFactory: (etcd: EtcdConnection, keys: Keys, store: ResourceStore) =>
+            new NodeGateway(
+              { client: etcd.client, keys, store, informers: etcd.informers, logger: logger.child({ component: 'node-api' }) },
+              { leaseTtl: { defaultSeconds: config.nodeLeaseTtl, minSeconds: 2, maxSeconds: 60 }, credentialTtlSeconds: config.nodeCredentialTtl },
+            ),
+          inject: [EtcdConnection, KEYS, RESOURCE_STORE],
         },
         EtcdConnection,
         OperatorApi,

@@ -5,7 +5,7 @@ import { CAPACITY_SETTINGS, FAILURE_SETTINGS } from '@helios/controllers';
 /** Every setting of the control plane: flag, environment variable, default and one line of doc. */
 export const CONTROL_PLANE_SETTINGS = {
   etcd: { flag: 'etcd', env: 'HELIOS_ETCD', default: 'http://127.0.0.1:2379', doc: 'etcd client URLs, comma-separated' },
-  grpcAddr: { flag: 'grpc-addr', env: 'HELIOS_GRPC_ADDR', default: '127.0.0.1:50051', doc: 'host:port of the operator gRPC API (port 0 picks a free one)' },
+  grpcAddr: { flag: 'grpc-addr', env: 'HELIOS_GRPC_ADDR', default: '127.0.0.1:50051', doc: 'host:port of the gRPC API: OperatorService and the NodeService nodes join through (port 0 picks a free one)' },
   metricsAddr: { flag: 'metrics-addr', env: 'HELIOS_METRICS_ADDR', default: '127.0.0.1:9464', doc: 'host:port serving GET /metrics and GET /healthz' },
   id: { flag: 'id', env: 'HELIOS_ID', default: `${hostname()}-${process.pid}`, doc: 'id of this replica in leader election' },
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: 5, min: 1, doc: 'TTL in seconds of the leader lease: how soon a standby takes over' },
@@ -18,6 +18,8 @@ export const CONTROL_PLANE_SETTINGS = {
     min: 1024 * 1024,
     doc: 'bytes a Watch or WatchEndpoints client may fall behind by before its stream ends with RESOURCE_EXHAUSTED',
   },
+  nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, min: 2, max: 60, doc: 'TTL in seconds of a node lease when the node asks for none: how soon a dead node is noticed' },
+  nodeCredentialTtl: { flag: 'node-credential-ttl', env: 'HELIOS_NODE_CREDENTIAL_TTL', default: 86_400, min: 300, doc: 'lifetime in seconds of the credential a node gets at Join (RenewCredential gives a fresh one)' },
   ...CAPACITY_SETTINGS,
   ...FAILURE_SETTINGS,
 };

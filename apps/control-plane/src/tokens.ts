@@ -4,3 +4,4 @@ export const LOGGER = Symbol('Logger');
 export const KEYS = Symbol('Keys');
 export const RESOURCE_STORE = Symbol('ResourceStore');
 export const METRICS_REGISTRY = Symbol('MetricsRegistry');
+export const NODE_GATEWAY = Symbol('NodeGateway');

@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { NodeApiError } from '@helios/node-gateway';
 import { ConflictError, FencedError, NotFoundError, StoreError, AlreadyExistsError } from '@helios/store';
 
 /** A request failure with the gRPC status it maps to and a message meant for the person who sent it. */
@@ -15,7 +16,7 @@ export class ApiError extends Error {
 
 /** The status and message a failure reaches the client with: never a stack trace. */
 export function toStatus(err: unknown): { code: status; details: string } {
-  if (err instanceof ApiError) return { code: err.code, details: err.message };
+  if (err instanceof ApiError || err instanceof NodeApiError) return { code: err.code, details: err.message };
   if (err instanceof NotFoundError) return { code: status.NOT_FOUND, details: err.message };
   // Lost a compare-and-swap race, or created concurrently: the client should read again.
   if (err instanceof ConflictError || err instanceof AlreadyExistsError) return { code: status.ABORTED, details: err.message };

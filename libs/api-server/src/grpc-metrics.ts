@@ -62,6 +62,12 @@ export class GrpcMetrics {
     };
   }
 
+  /** Counts one outcome measured elsewhere (the node API, and each keep-alive of its KeepAlive streams). */
+  observe(method: string, code: status, seconds: number): void {
+    this.requests.inc({ method, code: status[code] });
+    this.duration.observe({ method }, seconds);
+  }
+
   private fail(method: string, err: unknown, stop: () => void): { code: status; details: string } {
     const result = toStatus(err);
     this.record(method, result.code, stop);

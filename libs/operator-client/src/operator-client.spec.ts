@@ -44,6 +44,9 @@ function handlers(): OperatorServiceServer {
     delete: unimplemented,
     scale: unimplemented,
     rollout: unimplemented,
+    createBootstrapToken: unimplemented,
+    listBootstrapTokens: unimplemented,
+    deleteBootstrapToken: unimplemented,
     watchEndpoints: (call) => call.emit('error', { code: status.UNIMPLEMENTED, details: 'not in this test server' }),
   };
 }

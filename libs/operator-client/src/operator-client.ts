@@ -3,6 +3,12 @@ import {
   OperatorServiceClient,
   type ApplyRequest,
   type ApplyResponse,
+  type CreateBootstrapTokenRequest,
+  type CreateBootstrapTokenResponse,
+  type DeleteBootstrapTokenRequest,
+  type DeleteBootstrapTokenResponse,
+  type ListBootstrapTokensRequest,
+  type ListBootstrapTokensResponse,
   type DeleteRequest,
   type DeleteResponse,
   type GetRequest,
@@ -41,6 +47,10 @@ export interface OperatorApi {
   scale(request: ScaleRequest): Promise<ScaleResponse>;
   /** Pauses, resumes, restarts or undoes a deployment's rollout. */
   rollout(request: RolloutRequest): Promise<RolloutResponse>;
+  /** Makes a bootstrap token a node joins with; the answer is the only place its secret appears. */
+  createBootstrapToken(request: CreateBootstrapTokenRequest): Promise<CreateBootstrapTokenResponse>;
+  listBootstrapTokens(request: ListBootstrapTokensRequest): Promise<ListBootstrapTokensResponse>;
+  deleteBootstrapToken(request: DeleteBootstrapTokenRequest): Promise<DeleteBootstrapTokenResponse>;
   /** Streams events to `onEvent`; the stream has no deadline, it runs until it ends or is cancelled. */
   watch(request: WatchRequest, onEvent: (event: WatchEvent) => void): WatchHandle;
   /** The generated client, for streams the promise API does not cover (watchEndpoints, raw watch). */
@@ -79,6 +89,9 @@ export function connectOperator(address: string, options: OperatorClientOptions 
     delete: (request) => unary<DeleteRequest, DeleteResponse>(client.delete, request),
     scale: (request) => unary<ScaleRequest, ScaleResponse>(client.scale, request),
     rollout: (request) => unary<RolloutRequest, RolloutResponse>(client.rollout, request),
+    createBootstrapToken: (request) => unary<CreateBootstrapTokenRequest, CreateBootstrapTokenResponse>(client.createBootstrapToken, request),
+    listBootstrapTokens: (request) => unary<ListBootstrapTokensRequest, ListBootstrapTokensResponse>(client.listBootstrapTokens, request),
+    deleteBootstrapToken: (request) => unary<DeleteBootstrapTokenRequest, DeleteBootstrapTokenResponse>(client.deleteBootstrapToken, request),
     watch(request, onEvent) {
       const call = client.watch(request);
       let cancelled = false;

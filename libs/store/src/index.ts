@@ -17,6 +17,7 @@ export { KeyInformer, type InformerErrorListener, type KeyEntry, type KeyEvent, 
 export { Keys } from './keys';
 export { LeaderElection, type ElectionState, type LeaderElectionOptions } from './leader-election';
 export { LeasePool, type Lease, type LeasePoolOptions } from './lease-pool';
+export { LeaseRenewer, type LeaseRenewerOptions } from './lease-renewer';
 export { prefixRangeEnd, readPrefix, type PrefixSnapshot } from './prefix-range';
 export { decodeResource, encodeResource } from './resource-codec';
 export { ResourceStore, type DeleteOptions, type ListResult, type WriteOptions } from './resource-store';

@@ -32,6 +32,9 @@ describe('Keys', () => {
     expect(keys.agents()).toBe('/helios/v1/agents/');
     expect(keys.election('control-plane')).toBe('/helios/v1/election/control-plane');
     expect(keys.load('llama', 'r1')).toBe('/helios/v1/load/llama/r1');
+    expect(keys.token('abc123')).toBe('/helios/v1/tokens/abc123');
+    expect(keys.tokens()).toBe('/helios/v1/tokens/');
+    expect(keys.secret('node-credential-key')).toBe('/helios/v1/secrets/node-credential-key');
   });
 
   it('honours another root, with or without a trailing slash', () => {

@@ -8,7 +8,8 @@ import { KINDS, type KindName } from '@helios/api';
  * /helios/v1/pools/<cell>/<pool>          /helios/v1/agents/<cell>
  * /helios/v1/nodes/<cell>/<node>          /helios/v1/election/<component>
  * /helios/v1/deployments/<deployment>     /helios/v1/load/<deployment>/<replica>
- * /helios/v1/replicas/<deployment>/<replica>
+ * /helios/v1/replicas/<deployment>/<replica>  /helios/v1/tokens/<id>
+ *                                             /helios/v1/secrets/<name>
  * ```
  *
  * Tests sharing one etcd give each suite its own root (`new Keys('/t/<uuid>/helios/v1')`).
@@ -74,6 +75,21 @@ export class Keys {
   /** The leader-election key of a component (`control-plane`, `cell-agent-c1`, ...). */
   election(component: string): string {
     return `${this.root}/election/${segment(component, 'component')}`;
+  }
+
+  /** The bootstrap token `id` (hashed; bound to a lease that expires with it). */
+  token(id: string): string {
+    return `${this.tokens()}${segment(id, 'token id')}`;
+  }
+
+  /** The prefix of all bootstrap tokens. */
+  tokens(): string {
+    return `${this.root}/tokens/`;
+  }
+
+  /** A secret the control-plane replicas share, e.g. the key node credentials are signed with. */
+  secret(name: string): string {
+    return `${this.root}/secrets/${segment(name, 'secret name')}`;
   }
 
   /** The load report of one replica, bound to a short lease. */

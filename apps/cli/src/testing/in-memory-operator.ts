@@ -1,5 +1,6 @@
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
 import {
+  BootstrapToken,
   Deployment,
   EventType,
   RolloutAction,
@@ -13,6 +14,9 @@ import {
   type AnyResource,
   type ApplyRequest,
   type ApplyResponse,
+  type CreateBootstrapTokenRequest,
+  type DeleteBootstrapTokenRequest,
+  type ListBootstrapTokensRequest,
   type DeleteRequest,
   type DeleteResponse,
   type GetRequest,
@@ -37,7 +41,10 @@ export type RecordedCall =
   | { method: 'watch'; request: WatchRequest }
   | { method: 'delete'; request: DeleteRequest }
   | { method: 'scale'; request: ScaleRequest }
-  | { method: 'rollout'; request: RolloutRequest };
+  | { method: 'rollout'; request: RolloutRequest }
+  | { method: 'createBootstrapToken'; request: CreateBootstrapTokenRequest }
+  | { method: 'listBootstrapTokens'; request: ListBootstrapTokensRequest }
+  | { method: 'deleteBootstrapToken'; request: DeleteBootstrapTokenRequest };
 
 /** When objects seen by the CLI were created: 3 days ago, so AGE prints `3d` for the whole test run. */
 export const CREATED_AT = new Date(Date.now() - 3 * 86_400_000 - 60_000).toISOString();
@@ -56,6 +63,7 @@ interface Stored {
 export class InMemoryOperator {
   readonly calls: RecordedCall[] = [];
   private readonly objects = new Map<string, Stored>();
+  private readonly tokens = new Map<string, BootstrapToken>();
   private readonly watchers = new Set<{ request: WatchRequest; call: ServerWritableStream<WatchRequest, WatchEvent> }>();
   private revision = 100;
   private server: Server | undefined;
@@ -81,6 +89,7 @@ export class InMemoryOperator {
   /** Forgets every object and recorded call. */
   reset(): void {
     this.objects.clear();
+    this.tokens.clear();
     this.calls.length = 0;
   }
 
@@ -211,6 +220,26 @@ export class InMemoryOperator {
         callback(null, { deployment: this.put(wrap('deployment', { ...d, spec })) as Deployment });
       },
       watchEndpoints: (call) => call.emit('error', { code: status.UNIMPLEMENTED, details: 'WatchEndpoints is not implemented by the test server' }),
+      // Tokens: ids tok001, tok002, ... with a fixed secret, expiring an hour (or the ttl) after CREATED_AT.
+      createBootstrapToken: (call, callback) => {
+        this.calls.push({ method: 'createBootstrapToken', request: call.request });
+        const r = call.request;
+        if (r.uses > 1000) return fail(callback, status.INVALID_ARGUMENT, `bootstrap token: uses: must be an integer from 1 to 1000, got ${r.uses}`);
+        const id = `tok${String(this.tokens.size + 1).padStart(3, '0')}`;
+        const expireTime = new Date(Date.parse(CREATED_AT) + 1000 * (r.ttlSeconds || 3600)).toISOString();
+        const info = BootstrapToken.fromPartial({ id, cell: r.cell, pool: r.pool, usesLeft: r.uses || 1, createTime: CREATED_AT, expireTime, description: r.description });
+        this.tokens.set(id, info);
+        callback(null, { token: `${id}.0123456789abcdef`, info });
+      },
+      listBootstrapTokens: (call, callback) => {
+        this.calls.push({ method: 'listBootstrapTokens', request: call.request });
+        callback(null, { tokens: [...this.tokens.values()].filter((t) => call.request.cell === '' || t.cell === call.request.cell) });
+      },
+      deleteBootstrapToken: (call, callback) => {
+        this.calls.push({ method: 'deleteBootstrapToken', request: call.request });
+        if (!this.tokens.delete(call.request.id)) return fail(callback, status.NOT_FOUND, `bootstrap token ${call.request.id} not found (deleted, used up or expired)`);
+        callback(null, {});
+      },
     };
   }
 }

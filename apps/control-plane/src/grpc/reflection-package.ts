@@ -1,5 +1,5 @@
 import { loadFileDescriptorSetFromBuffer, type PackageDefinition } from '@grpc/proto-loader';
-import { operatorProtoMetadata } from '@helios/api';
+import { nodeProtoMetadata, operatorProtoMetadata } from '@helios/api';
 import { FileDescriptorProto, FileDescriptorSet } from 'ts-proto-descriptors';
 
 /** ts-proto's per-file metadata: a file descriptor and the files it imports. */
@@ -10,7 +10,7 @@ interface ProtoFile {
 
 /**
  * The proto-loader package definition server reflection needs, built from the descriptors
- * ts-proto compiled into the generated code (operator.proto, resources.proto and
+ * ts-proto compiled into the generated code (operator.proto, node.proto, resources.proto and
  * google/protobuf/timestamp.proto), so no .proto file is read at run time and reflection
  * describes exactly the schema the server was built from.
  */
@@ -22,6 +22,7 @@ export function operatorPackageDefinition(): PackageDefinition {
     if (!files.has(file.fileDescriptor.name)) files.set(file.fileDescriptor.name, FileDescriptorProto.fromPartial(file.fileDescriptor));
   };
   collect(operatorProtoMetadata);
+  collect(nodeProtoMetadata);
   const set = FileDescriptorSet.encode(FileDescriptorSet.fromPartial({ file: [...files.values()] })).finish();
   return loadFileDescriptorSetFromBuffer(Buffer.from(set), { keepCase: false, longs: Number, enums: String, defaults: true, oneofs: true });
 }

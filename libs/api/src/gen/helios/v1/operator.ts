@@ -21,7 +21,8 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import type { FileDescriptorProto } from "ts-proto-descriptors";
-import { Cell, Deployment, Node, NodePool, protoMetadata as protoMetadata1, Replica } from "./resources";
+import { protoMetadata as protoMetadata1, Timestamp } from "../../google/protobuf/timestamp";
+import { Cell, Deployment, Node, NodePool, protoMetadata as protoMetadata2, Replica } from "./resources";
 
 export const protobufPackage = "helios.v1";
 
@@ -176,6 +177,61 @@ export interface WatchEndpointsResponse {
   reset: boolean;
   added: Endpoint[];
   removed: Endpoint[];
+}
+
+export interface CreateBootstrapTokenRequest {
+  /** The cell a node joining with this token belongs to (required). */
+  cell: string;
+  /** When set, a joining node must name this pool. */
+  pool: string;
+  /** Joins the token allows; 0 means 1 (single use). */
+  uses: number;
+  /** Lifetime in seconds; 0 means 3600. At most 7 days. */
+  ttlSeconds: number;
+  description: string;
+}
+
+/** A bootstrap token as stored: everything but its secret. */
+export interface BootstrapToken {
+  id: string;
+  cell: string;
+  pool: string;
+  usesLeft: number;
+  expireTime: string | undefined;
+  createTime: string | undefined;
+  description: string;
+}
+
+/**
+ * A bootstrap token as etcd stores it under tokens/<id>: the token without its secret, and the
+ * SHA-256 of the secret (the secret itself is never stored). The key is bound to a lease that
+ * expires with the token.
+ */
+export interface StoredBootstrapToken {
+  token: BootstrapToken | undefined;
+  secretSha256: Buffer;
+}
+
+export interface CreateBootstrapTokenResponse {
+  /** "<id>.<secret>": give it to the node (e.g. in its user-data); it is not shown again. */
+  token: string;
+  info: BootstrapToken | undefined;
+}
+
+export interface ListBootstrapTokensRequest {
+  /** Only the tokens of this cell. */
+  cell: string;
+}
+
+export interface ListBootstrapTokensResponse {
+  tokens: BootstrapToken[];
+}
+
+export interface DeleteBootstrapTokenRequest {
+  id: string;
+}
+
+export interface DeleteBootstrapTokenResponse {
 }
 
 function createBaseResource(): Resource {
@@ -1658,6 +1714,582 @@ export const WatchEndpointsResponse: MessageFns<WatchEndpointsResponse> = {
   },
 };
 
+function createBaseCreateBootstrapTokenRequest(): CreateBootstrapTokenRequest {
+  return { cell: "", pool: "", uses: 0, ttlSeconds: 0, description: "" };
+}
+
+export const CreateBootstrapTokenRequest: MessageFns<CreateBootstrapTokenRequest> = {
+  encode(message: CreateBootstrapTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cell !== "") {
+      writer.uint32(10).string(message.cell);
+    }
+    if (message.pool !== "") {
+      writer.uint32(18).string(message.pool);
+    }
+    if (message.uses !== 0) {
+      writer.uint32(24).int32(message.uses);
+    }
+    if (message.ttlSeconds !== 0) {
+      writer.uint32(32).int64(message.ttlSeconds);
+    }
+    if (message.description !== "") {
+      writer.uint32(42).string(message.description);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateBootstrapTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateBootstrapTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cell = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pool = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.uses = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.ttlSeconds = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CreateBootstrapTokenRequest>): CreateBootstrapTokenRequest {
+    return CreateBootstrapTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateBootstrapTokenRequest>): CreateBootstrapTokenRequest {
+    const message = createBaseCreateBootstrapTokenRequest();
+    message.cell = object.cell ?? "";
+    message.pool = object.pool ?? "";
+    message.uses = object.uses ?? 0;
+    message.ttlSeconds = object.ttlSeconds ?? 0;
+    message.description = object.description ?? "";
+    return message;
+  },
+};
+
+function createBaseBootstrapToken(): BootstrapToken {
+  return { id: "", cell: "", pool: "", usesLeft: 0, expireTime: undefined, createTime: undefined, description: "" };
+}
+
+export const BootstrapToken: MessageFns<BootstrapToken> = {
+  encode(message: BootstrapToken, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.cell !== "") {
+      writer.uint32(18).string(message.cell);
+    }
+    if (message.pool !== "") {
+      writer.uint32(26).string(message.pool);
+    }
+    if (message.usesLeft !== 0) {
+      writer.uint32(32).int32(message.usesLeft);
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(42).fork()).join();
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(50).fork()).join();
+    }
+    if (message.description !== "") {
+      writer.uint32(58).string(message.description);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BootstrapToken {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBootstrapToken();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.cell = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pool = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.usesLeft = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BootstrapToken>): BootstrapToken {
+    return BootstrapToken.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BootstrapToken>): BootstrapToken {
+    const message = createBaseBootstrapToken();
+    message.id = object.id ?? "";
+    message.cell = object.cell ?? "";
+    message.pool = object.pool ?? "";
+    message.usesLeft = object.usesLeft ?? 0;
+    message.expireTime = object.expireTime ?? undefined;
+    message.createTime = object.createTime ?? undefined;
+    message.description = object.description ?? "";
+    return message;
+  },
+};
+
+function createBaseStoredBootstrapToken(): StoredBootstrapToken {
+  return { token: undefined, secretSha256: Buffer.alloc(0) };
+}
+
+export const StoredBootstrapToken: MessageFns<StoredBootstrapToken> = {
+  encode(message: StoredBootstrapToken, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== undefined) {
+      BootstrapToken.encode(message.token, writer.uint32(10).fork()).join();
+    }
+    if (message.secretSha256.length !== 0) {
+      writer.uint32(18).bytes(message.secretSha256);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StoredBootstrapToken {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStoredBootstrapToken();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = BootstrapToken.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.secretSha256 = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StoredBootstrapToken>): StoredBootstrapToken {
+    return StoredBootstrapToken.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StoredBootstrapToken>): StoredBootstrapToken {
+    const message = createBaseStoredBootstrapToken();
+    message.token = (object.token !== undefined && object.token !== null)
+      ? BootstrapToken.fromPartial(object.token)
+      : undefined;
+    message.secretSha256 = object.secretSha256 ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseCreateBootstrapTokenResponse(): CreateBootstrapTokenResponse {
+  return { token: "", info: undefined };
+}
+
+export const CreateBootstrapTokenResponse: MessageFns<CreateBootstrapTokenResponse> = {
+  encode(message: CreateBootstrapTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.info !== undefined) {
+      BootstrapToken.encode(message.info, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateBootstrapTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateBootstrapTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.info = BootstrapToken.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<CreateBootstrapTokenResponse>): CreateBootstrapTokenResponse {
+    return CreateBootstrapTokenResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CreateBootstrapTokenResponse>): CreateBootstrapTokenResponse {
+    const message = createBaseCreateBootstrapTokenResponse();
+    message.token = object.token ?? "";
+    message.info = (object.info !== undefined && object.info !== null)
+      ? BootstrapToken.fromPartial(object.info)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListBootstrapTokensRequest(): ListBootstrapTokensRequest {
+  return { cell: "" };
+}
+
+export const ListBootstrapTokensRequest: MessageFns<ListBootstrapTokensRequest> = {
+  encode(message: ListBootstrapTokensRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cell !== "") {
+      writer.uint32(10).string(message.cell);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBootstrapTokensRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBootstrapTokensRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cell = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListBootstrapTokensRequest>): ListBootstrapTokensRequest {
+    return ListBootstrapTokensRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListBootstrapTokensRequest>): ListBootstrapTokensRequest {
+    const message = createBaseListBootstrapTokensRequest();
+    message.cell = object.cell ?? "";
+    return message;
+  },
+};
+
+function createBaseListBootstrapTokensResponse(): ListBootstrapTokensResponse {
+  return { tokens: [] };
+}
+
+export const ListBootstrapTokensResponse: MessageFns<ListBootstrapTokensResponse> = {
+  encode(message: ListBootstrapTokensResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.tokens) {
+      BootstrapToken.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListBootstrapTokensResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListBootstrapTokensResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tokens.push(BootstrapToken.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListBootstrapTokensResponse>): ListBootstrapTokensResponse {
+    return ListBootstrapTokensResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListBootstrapTokensResponse>): ListBootstrapTokensResponse {
+    const message = createBaseListBootstrapTokensResponse();
+    message.tokens = object.tokens?.map((e) => BootstrapToken.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDeleteBootstrapTokenRequest(): DeleteBootstrapTokenRequest {
+  return { id: "" };
+}
+
+export const DeleteBootstrapTokenRequest: MessageFns<DeleteBootstrapTokenRequest> = {
+  encode(message: DeleteBootstrapTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteBootstrapTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteBootstrapTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<DeleteBootstrapTokenRequest>): DeleteBootstrapTokenRequest {
+    return DeleteBootstrapTokenRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DeleteBootstrapTokenRequest>): DeleteBootstrapTokenRequest {
+    const message = createBaseDeleteBootstrapTokenRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteBootstrapTokenResponse(): DeleteBootstrapTokenResponse {
+  return {};
+}
+
+export const DeleteBootstrapTokenResponse: MessageFns<DeleteBootstrapTokenResponse> = {
+  encode(_: DeleteBootstrapTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteBootstrapTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteBootstrapTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<DeleteBootstrapTokenResponse>): DeleteBootstrapTokenResponse {
+    return DeleteBootstrapTokenResponse.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<DeleteBootstrapTokenResponse>): DeleteBootstrapTokenResponse {
+    const message = createBaseDeleteBootstrapTokenResponse();
+    return message;
+  },
+};
+
 /** The operator API: declarative access to every resource. */
 export type OperatorServiceService = typeof OperatorServiceService;
 export const OperatorServiceService = {
@@ -1746,6 +2378,44 @@ export const OperatorServiceService = {
       Buffer.from(WatchEndpointsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WatchEndpointsResponse => WatchEndpointsResponse.decode(value),
   },
+  /**
+   * Makes a bootstrap token a node exchanges for its identity (NodeService.Join). The secret is
+   * returned once; only its hash is stored.
+   */
+  createBootstrapToken: {
+    path: "/helios.v1.OperatorService/CreateBootstrapToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateBootstrapTokenRequest): Buffer =>
+      Buffer.from(CreateBootstrapTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateBootstrapTokenRequest => CreateBootstrapTokenRequest.decode(value),
+    responseSerialize: (value: CreateBootstrapTokenResponse): Buffer =>
+      Buffer.from(CreateBootstrapTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateBootstrapTokenResponse => CreateBootstrapTokenResponse.decode(value),
+  },
+  /** The bootstrap tokens that can still be used, without their secrets. */
+  listBootstrapTokens: {
+    path: "/helios.v1.OperatorService/ListBootstrapTokens" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListBootstrapTokensRequest): Buffer =>
+      Buffer.from(ListBootstrapTokensRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListBootstrapTokensRequest => ListBootstrapTokensRequest.decode(value),
+    responseSerialize: (value: ListBootstrapTokensResponse): Buffer =>
+      Buffer.from(ListBootstrapTokensResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListBootstrapTokensResponse => ListBootstrapTokensResponse.decode(value),
+  },
+  deleteBootstrapToken: {
+    path: "/helios.v1.OperatorService/DeleteBootstrapToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteBootstrapTokenRequest): Buffer =>
+      Buffer.from(DeleteBootstrapTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteBootstrapTokenRequest => DeleteBootstrapTokenRequest.decode(value),
+    responseSerialize: (value: DeleteBootstrapTokenResponse): Buffer =>
+      Buffer.from(DeleteBootstrapTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteBootstrapTokenResponse => DeleteBootstrapTokenResponse.decode(value),
+  },
 } as const;
 
 export interface OperatorServiceServer extends UntypedServiceImplementation {
@@ -1768,6 +2438,14 @@ export interface OperatorServiceServer extends UntypedServiceImplementation {
   rollout: handleUnaryCall<RolloutRequest, RolloutResponse>;
   /** The Ready endpoints of a deployment: the whole set first, then every change. */
   watchEndpoints: handleServerStreamingCall<WatchEndpointsRequest, WatchEndpointsResponse>;
+  /**
+   * Makes a bootstrap token a node exchanges for its identity (NodeService.Join). The secret is
+   * returned once; only its hash is stored.
+   */
+  createBootstrapToken: handleUnaryCall<CreateBootstrapTokenRequest, CreateBootstrapTokenResponse>;
+  /** The bootstrap tokens that can still be used, without their secrets. */
+  listBootstrapTokens: handleUnaryCall<ListBootstrapTokensRequest, ListBootstrapTokensResponse>;
+  deleteBootstrapToken: handleUnaryCall<DeleteBootstrapTokenRequest, DeleteBootstrapTokenResponse>;
 }
 
 export interface OperatorServiceClient extends Client {
@@ -1877,6 +2555,56 @@ export interface OperatorServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<WatchEndpointsResponse>;
+  /**
+   * Makes a bootstrap token a node exchanges for its identity (NodeService.Join). The secret is
+   * returned once; only its hash is stored.
+   */
+  createBootstrapToken(
+    request: CreateBootstrapTokenRequest,
+    callback: (error: ServiceError | null, response: CreateBootstrapTokenResponse) => void,
+  ): ClientUnaryCall;
+  createBootstrapToken(
+    request: CreateBootstrapTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateBootstrapTokenResponse) => void,
+  ): ClientUnaryCall;
+  createBootstrapToken(
+    request: CreateBootstrapTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateBootstrapTokenResponse) => void,
+  ): ClientUnaryCall;
+  /** The bootstrap tokens that can still be used, without their secrets. */
+  listBootstrapTokens(
+    request: ListBootstrapTokensRequest,
+    callback: (error: ServiceError | null, response: ListBootstrapTokensResponse) => void,
+  ): ClientUnaryCall;
+  listBootstrapTokens(
+    request: ListBootstrapTokensRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListBootstrapTokensResponse) => void,
+  ): ClientUnaryCall;
+  listBootstrapTokens(
+    request: ListBootstrapTokensRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListBootstrapTokensResponse) => void,
+  ): ClientUnaryCall;
+  deleteBootstrapToken(
+    request: DeleteBootstrapTokenRequest,
+    callback: (error: ServiceError | null, response: DeleteBootstrapTokenResponse) => void,
+  ): ClientUnaryCall;
+  deleteBootstrapToken(
+    request: DeleteBootstrapTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteBootstrapTokenResponse) => void,
+  ): ClientUnaryCall;
+  deleteBootstrapToken(
+    request: DeleteBootstrapTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteBootstrapTokenResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const OperatorServiceClient = makeGenericClientConstructor(
@@ -1916,7 +2644,7 @@ export const protoMetadata: ProtoMetadata = {
   fileDescriptor: {
     "name": "helios/v1/operator.proto",
     "package": "helios.v1",
-    "dependency": ["helios/v1/resources.proto"],
+    "dependency": ["google/protobuf/timestamp.proto", "helios/v1/resources.proto"],
     "publicDependency": [],
     "weakDependency": [],
     "optionDependency": [],
@@ -2764,6 +3492,330 @@ export const protoMetadata: ProtoMetadata = {
       "reservedRange": [],
       "reservedName": [],
       "visibility": 0,
+    }, {
+      "name": "CreateBootstrapTokenRequest",
+      "field": [{
+        "name": "cell",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "cell",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "pool",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pool",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "uses",
+        "number": 3,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "uses",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "ttl_seconds",
+        "number": 4,
+        "label": 1,
+        "type": 3,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "ttlSeconds",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "description",
+        "number": 5,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "description",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "BootstrapToken",
+      "field": [{
+        "name": "id",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "id",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "cell",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "cell",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "pool",
+        "number": 3,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "pool",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "uses_left",
+        "number": 4,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "usesLeft",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "expire_time",
+        "number": 5,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "expireTime",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "create_time",
+        "number": 6,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "createTime",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "description",
+        "number": 7,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "description",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "StoredBootstrapToken",
+      "field": [{
+        "name": "token",
+        "number": 1,
+        "label": 1,
+        "type": 11,
+        "typeName": ".helios.v1.BootstrapToken",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "token",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "secret_sha256",
+        "number": 2,
+        "label": 1,
+        "type": 12,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "secretSha256",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "CreateBootstrapTokenResponse",
+      "field": [{
+        "name": "token",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "token",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "info",
+        "number": 2,
+        "label": 1,
+        "type": 11,
+        "typeName": ".helios.v1.BootstrapToken",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "info",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "ListBootstrapTokensRequest",
+      "field": [{
+        "name": "cell",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "cell",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "ListBootstrapTokensResponse",
+      "field": [{
+        "name": "tokens",
+        "number": 1,
+        "label": 3,
+        "type": 11,
+        "typeName": ".helios.v1.BootstrapToken",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "tokens",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "DeleteBootstrapTokenRequest",
+      "field": [{
+        "name": "id",
+        "number": 1,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "id",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "DeleteBootstrapTokenResponse",
+      "field": [],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
     }],
     "enumType": [{
       "name": "Kind",
@@ -2863,6 +3915,27 @@ export const protoMetadata: ProtoMetadata = {
         "options": undefined,
         "clientStreaming": false,
         "serverStreaming": true,
+      }, {
+        "name": "CreateBootstrapToken",
+        "inputType": ".helios.v1.CreateBootstrapTokenRequest",
+        "outputType": ".helios.v1.CreateBootstrapTokenResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "ListBootstrapTokens",
+        "inputType": ".helios.v1.ListBootstrapTokensRequest",
+        "outputType": ".helios.v1.ListBootstrapTokensResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "DeleteBootstrapToken",
+        "inputType": ".helios.v1.DeleteBootstrapTokenRequest",
+        "outputType": ".helios.v1.DeleteBootstrapTokenResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
       }],
       "options": undefined,
     }],
@@ -2871,107 +3944,169 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [6, 0],
-        "span": [7, 0, 23, 1],
+        "span": [8, 0, 30, 1],
         "leadingComments": " The operator API: declarative access to every resource.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 0],
-        "span": [10, 2, 50],
+        "span": [11, 2, 50],
         "leadingComments":
           " Creates the resource, or updates its spec and labels. With metadata.resource_version set,\n the write applies only if the stored revision still matches (ABORTED otherwise).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 3],
-        "span": [15, 2, 54],
+        "span": [16, 2, 54],
         "leadingComments":
           " Streams ADDED / MODIFIED / DELETED events after resource_version (or, with\n send_initial_events, the current objects as ADDED first).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 5],
-        "span": [18, 2, 50],
+        "span": [19, 2, 50],
         "leadingComments": " Sets spec.replicas of a deployment.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 6],
-        "span": [20, 2, 56],
+        "span": [21, 2, 56],
         "leadingComments": " Pauses, resumes, restarts or undoes a deployment's rollout.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 7],
-        "span": [22, 2, 84],
+        "span": [23, 2, 84],
         "leadingComments": " The Ready endpoints of a deployment: the whole set first, then every change.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [6, 0, 2, 8],
+        "span": [26, 2, 95],
+        "leadingComments":
+          " Makes a bootstrap token a node exchanges for its identity (NodeService.Join). The secret is\n returned once; only its hash is stored.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 9],
+        "span": [28, 2, 92],
+        "leadingComments": " The bootstrap tokens that can still be used, without their secrets.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 0],
-        "span": [35, 0, 43, 1],
+        "span": [42, 0, 50, 1],
         "leadingComments": " Exactly one resource of any kind.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1, 2, 1],
-        "span": [48, 2, 19],
+        "span": [55, 2, 19],
         "leadingComments": " Validate and report, write nothing.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2, 2, 1],
-        "span": [54, 2, 20],
+        "span": [61, 2, 20],
         "leadingComments": ' "created", "configured" or "unchanged", as kubectl says.\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3, 2, 2],
-        "span": [61, 2, 20],
+        "span": [68, 2, 20],
         "leadingComments": " Cell of a pool or node, deployment of a replica; found by name when empty.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 1],
-        "span": [67, 2, 20],
+        "span": [74, 2, 20],
         "leadingComments": " Only children of this cell (pools, nodes) or deployment (replicas).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 2],
-        "span": [69, 2, 41],
+        "span": [76, 2, 41],
         "leadingComments": " Equality selector: every label must match.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8, 2, 3],
-        "span": [103, 2, 29],
+        "span": [110, 2, 29],
         "leadingComments": " Delete only if the stored revision still matches.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 12, 2, 2],
-        "span": [131, 2, 24],
+        "span": [138, 2, 24],
         "leadingComments": " For UNDO: the revision to return to; 0 means the previous one.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 15],
-        "span": [143, 0, 150, 1],
+        "span": [150, 0, 157, 1],
         "leadingComments": " One serving replica.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 15, 2, 1],
-        "span": [146, 2, 21],
+        "span": [153, 2, 21],
         "leadingComments": " host:port\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 16, 2, 0],
-        "span": [154, 2, 17],
+        "span": [161, 2, 17],
         "leadingComments":
           " The first message is a full snapshot (reset = true); later ones add or remove endpoints.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 17, 2, 0],
+        "span": [168, 2, 18],
+        "leadingComments": " The cell a node joining with this token belongs to (required).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 17, 2, 1],
+        "span": [170, 2, 18],
+        "leadingComments": " When set, a joining node must name this pool.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 17, 2, 2],
+        "span": [172, 2, 17],
+        "leadingComments": " Joins the token allows; 0 means 1 (single use).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 17, 2, 3],
+        "span": [174, 2, 24],
+        "leadingComments": " Lifetime in seconds; 0 means 3600. At most 7 days.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 18],
+        "span": [179, 0, 187, 1],
+        "leadingComments": " A bootstrap token as stored: everything but its secret.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 19],
+        "span": [192, 0, 195, 1],
+        "leadingComments":
+          " A bootstrap token as etcd stores it under tokens/<id>: the token without its secret, and the\n SHA-256 of the secret (the secret itself is never stored). The key is bound to a lease that\n expires with the token.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 0],
+        "span": [199, 2, 19],
+        "leadingComments": ' "<id>.<secret>": give it to the node (e.g. in its user-data); it is not shown again.\n',
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 21, 2, 0],
+        "span": [205, 2, 18],
+        "leadingComments": " Only the tokens of this cell.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }],
@@ -3002,9 +4137,17 @@ export const protoMetadata: ProtoMetadata = {
     ".helios.v1.WatchEndpointsRequest": WatchEndpointsRequest,
     ".helios.v1.Endpoint": Endpoint,
     ".helios.v1.WatchEndpointsResponse": WatchEndpointsResponse,
+    ".helios.v1.CreateBootstrapTokenRequest": CreateBootstrapTokenRequest,
+    ".helios.v1.BootstrapToken": BootstrapToken,
+    ".helios.v1.StoredBootstrapToken": StoredBootstrapToken,
+    ".helios.v1.CreateBootstrapTokenResponse": CreateBootstrapTokenResponse,
+    ".helios.v1.ListBootstrapTokensRequest": ListBootstrapTokensRequest,
+    ".helios.v1.ListBootstrapTokensResponse": ListBootstrapTokensResponse,
+    ".helios.v1.DeleteBootstrapTokenRequest": DeleteBootstrapTokenRequest,
+    ".helios.v1.DeleteBootstrapTokenResponse": DeleteBootstrapTokenResponse,
     ".helios.v1.OperatorService": OperatorServiceClient,
   },
-  dependencies: [protoMetadata1],
+  dependencies: [protoMetadata1, protoMetadata2],
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
@@ -3015,6 +4158,19 @@ export type DeepPartial<T> = T extends Builtin ? T
   : T extends { $case: string } ? { [K in keyof Omit<T, "$case">]?: DeepPartial<T[K]> } & { $case: T["$case"] }
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
+
+function toTimestamp(dateStr: string): Timestamp {
+  const date = new globalThis.Date(dateStr);
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): string {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis).toISOString();
+}
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
