@@ -21,9 +21,10 @@ import {
 import type { Logger } from '@helios/config';
 import { BY_NODE, ConflictError, encodeResource, isConflict, isNotFound, LeaseRenewer, NotFoundError, StoreError, type Etcd3, type Keys, type ResourceStore, type SharedInformers } from '@helios/store';
 import { describeErrors, validateName } from '@helios/validation';
+import { AssignmentFanout } from './assignment-fanout';
 import { BootstrapTokens } from './bootstrap-tokens';
 import { invalidArgument, NodeApiError, permissionDenied, unauthenticated } from './node-api-error';
-import { isBoundToNode, leaseDenial, nodeRef, planRelease, planReplicaReport, registrationDenial } from './node-authorization';
+import { leaseDenial, nodeRef, planRelease, planReplicaReport, registrationDenial } from './node-authorization';
 import { signCredential, verifyCredential, type NodeIdentity } from './node-credential';
 import { leaseTtlFor, registeredNode, validateNodeFacts, withReportedStatus, type LeaseTtlBounds } from './node-facts';
 import { validateStatusReport } from './status-report-rules';
@@ -82,6 +83,7 @@ export class NodeGateway {
   private signingKey: Promise<Buffer> | undefined;
   private ready: Promise<void> | undefined;
   private readonly queues = new Set<AssignmentQueue>();
+  private fanout: AssignmentFanout | undefined;
 
   constructor(
     private readonly deps: NodeGatewayDeps,
@@ -115,6 +117,7 @@ export class NodeGateway {
   /** Ends every assignment stream (status OK) and closes the keep-alive streams to etcd. */
   close(): void {
     for (const queue of this.queues) queue.end();
+    this.fanout?.close();
     this.renewer.close();
   }
 
@@ -220,22 +223,12 @@ export class NodeGateway {
     this.queues.add(queue);
     try {
       const informer = this.deps.informers.informer('replica');
-      const sendChange = (type: AssignmentEventType, replica: Replica) => {
+      this.fanout ??= new AssignmentFanout(informer);
+      // Subscribed and read in one step (the cache tells its listeners as it changes): every
+      // change the snapshot does not hold is an event after it.
+      const unsubscribe = this.fanout.subscribe(nodeRef(identity), (type, replica) => {
         const event = this.assignment(type, replica);
         queue.send(event, AssignmentEvent.encode(event).finish().length);
-      };
-      // Subscribed and read in one step (events are delivered as the cache changes): every
-      // change the snapshot does not hold is an event after it.
-      const unsubscribe = informer.on((change) => {
-        const mine = isBoundToNode(change.object, identity);
-        const was = change.type === 'modified' && isBoundToNode(change.previous, identity);
-        if (change.type === 'deleted') {
-          if (mine) sendChange(AssignmentEventType.ASSIGNMENT_EVENT_TYPE_DELETED, change.object);
-        } else if (mine) {
-          sendChange(change.type === 'modified' && was ? AssignmentEventType.ASSIGNMENT_EVENT_TYPE_MODIFIED : AssignmentEventType.ASSIGNMENT_EVENT_TYPE_ADDED, change.object);
-        } else if (was) {
-          sendChange(AssignmentEventType.ASSIGNMENT_EVENT_TYPE_DELETED, change.previous!);
-        }
       });
       try {
         const current = informer.byIndex(BY_NODE, nodeRef(identity));

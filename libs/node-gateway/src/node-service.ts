@@ -6,6 +6,9 @@ import { toNodeStatus, unauthenticated } from './node-api-error';
 import { bearerCredential, CREDENTIAL_METADATA_KEY, type NodeIdentity } from './node-credential';
 import type { AssignmentQueue, NodeGateway } from './node-gateway';
 
+// Keep-alives of one stream forwarded and not yet answered, at most.
+const MAX_UNANSWERED_KEEPALIVES = 8;
+
 /** What the gRPC surface of the node API needs besides the gateway. */
 export interface NodeServiceOptions {
   /** Opens the bounded send queue of one WatchAssignments stream (the operator Watch's SendQueue). */
@@ -91,14 +94,23 @@ export function nodeService(gateway: NodeGateway, options: NodeServiceOptions): 
     });
     const identity = authenticate(call.metadata);
     identity.catch((err: unknown) => fail(err, performance.now()));
+    let unanswered = 0;
     call.on('data', (request: KeepAliveRequest) => {
       const started = performance.now();
+      // A node sends one keep-alive per interval and gets its answer in milliseconds; one that
+      // floods the stream gets no more than a few forwarded at a time (and no memory for the rest).
+      if (unanswered >= MAX_UNANSWERED_KEEPALIVES) {
+        observe('KeepAlive', status.RESOURCE_EXHAUSTED, 0);
+        return;
+      }
+      unanswered += 1;
       identity
         .then((id) => {
           // A stream outlives a credential only until the credential's expiry.
           if (Date.now() >= id.expiresAt) throw unauthenticated(`node credential of ${id.cell}/${id.node} expired: renew it, or join again`);
           return gateway.keepAlive(id, request.leaseId);
         })
+        .finally(() => (unanswered -= 1))
         .then(
           (response) => {
             if (over) return;

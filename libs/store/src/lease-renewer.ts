@@ -83,11 +83,6 @@ export class LeaseRenewer {
     this.slots = Array.from({ length: streams }, () => new RenewSlot());
   }
 
-  /** Renewals sent and not yet answered, over every stream. */
-  get inFlight(): number {
-    return this.slots.reduce((sum, slot) => sum + slot.queue.length - slot.head, 0) + this.waiting.length;
-  }
-
   /**
    * Sends one keep-alive of lease `id` (decimal) and resolves with the TTL etcd answered, in
    * seconds: 0 means the lease is gone (expired or revoked). Rejects when no stream to etcd
