@@ -39,6 +39,7 @@ import { hashSecret } from '@helios/node-gateway';
 import { connectOperator, type OperatorApi } from '@helios/operator-client';
 import { connectEtcd, Keys, LeaderElection, ResourceStore, type Etcd3 } from '@helios/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../../apps/cli/src/testing/run-cli';
 
 const endpoint = inject('etcdEndpoint');
 const root = `/e2e/${randomUUID()}/helios/v1`;
@@ -48,6 +49,7 @@ let etcd: Etcd3;
 let store: ResourceStore;
 let operator: OperatorApi;
 let nodes: NodeServiceClient;
+let grpcAddr: string;
 
 beforeAll(async () => {
   const logDir = mkdtempSync(join(tmpdir(), 'helios-e2e-node-api-'));
@@ -59,7 +61,7 @@ beforeAll(async () => {
   await election.campaign();
   teardown.add('resigning the test election', () => election.resign());
 
-  const grpcAddr = `127.0.0.1:${await freePort()}`;
+  grpcAddr = `127.0.0.1:${await freePort()}`;
   const metricsAddr = `127.0.0.1:${await freePort()}`;
   const controlPlane = launchComponent({
     name: 'control-plane',
@@ -348,5 +350,27 @@ describe('WatchAssignments', () => {
     await waitFor('the move away', () => events.includes('ASSIGNMENT_EVENT_TYPE_DELETED llm-a1'));
     stream.cancel();
     expect(events).toEqual(['ASSIGNMENT_EVENT_TYPE_ADDED llm-a1', 'ASSIGNMENT_EVENT_TYPE_SYNCED', 'ASSIGNMENT_EVENT_TYPE_ADDED llm-a2', 'ASSIGNMENT_EVENT_TYPE_DELETED llm-a1']);
+  });
+});
+
+describe('helios token', () => {
+  it('makes a token a node joins with, lists it without its secret, and refuses bounds the server checks', async () => {
+    const env = { HELIOS_SERVER: grpcAddr };
+    const created = await runCli(['token', 'create', '--cell', 'c1', '--pool', 'gpu-a', '--uses', '2', '--ttl', '10m', '--description', 'cli e2e'], { env });
+    expect(created.code).toBe(0);
+    const text = created.stdout.trim();
+    const [id, secret] = text.split('.');
+    expect(text).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+    const listed = await runCli(['token', 'list', '--cell', 'c1'], { env });
+    expect(listed.stdout).toMatch(new RegExp(`${id}\\s+c1\\s+gpu-a\\s+2\\s+(9m\\d+s|10m)\\s+cli e2e`));
+    expect(listed.stdout).not.toContain(secret);
+    expect((await api.join({ token: text, node: facts('cli-a') })).cell).toBe('c1');
+    expect(await runCli(['token', 'create', '--cell', 'c1', '--ttl', '200h'], { env })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: bootstrap token: ttlSeconds: must be an integer from 60 to 604800, got 720000\n',
+    });
+    expect(await runCli(['token', 'delete', id!], { env })).toEqual({ code: 0, stdout: `token ${id} deleted\n`, stderr: '' });
+    expect((await failure(api.join({ token: text, node: facts('cli-b') }))).code).toBe(status.UNAUTHENTICATED);
   });
 });

@@ -490,3 +490,48 @@ describe('addressing the control plane', () => {
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('--server <address> control plane gRPC address (host:port) (default: "127.0.0.1:50051", env: HELIOS_SERVER)');
   });
 });
+
+describe('helios token', () => {
+  it('creates a token, printing it alone on stdout and what it allows on stderr', async () => {
+    const result = await runCli(['token', 'create', '--cell', 'us-east', '--pool', 'gpu-a', '--uses', '3', '--ttl', '2h', '--description', 'rack 4'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('tok001.0123456789abcdef\n');
+    expect(result.stderr).toContain('token tok001: cell us-east, pool gpu-a, 3 joins, expires in ');
+    expect(result.stderr).toContain('it is not shown again');
+    expect(server.calls).toEqual([{ method: 'createBootstrapToken', request: { cell: 'us-east', pool: 'gpu-a', uses: 3, ttlSeconds: 7200, description: 'rack 4' } }]);
+  });
+
+  it('sends the defaults to the server as zeros (single use, one hour)', async () => {
+    expect((await runCli(['token', 'create', '--cell', 'us-east'], { env })).code).toBe(0);
+    expect(server.calls).toEqual([{ method: 'createBootstrapToken', request: { cell: 'us-east', pool: '', uses: 0, ttlSeconds: 0, description: '' } }]);
+  });
+
+  it('lists tokens without secrets, of one cell or all, and deletes by id', async () => {
+    await runCli(['token', 'create', '--cell', 'us-east'], { env });
+    await runCli(['token', 'create', '--cell', 'eu-west', '--pool', 'gpu-b'], { env });
+    const all = await runCli(['token', 'list'], { env });
+    expect(all.stdout.split('\n')[0]).toMatch(/^ID\s+CELL\s+POOL\s+USES LEFT\s+EXPIRES IN\s+DESCRIPTION$/);
+    expect(all.stdout).toMatch(/tok001\s+us-east\s+<any>\s+1\s/);
+    expect(all.stdout).toMatch(/tok002\s+eu-west\s+gpu-b\s+1\s/);
+    expect(all.stdout).not.toContain('0123456789abcdef');
+    const one = await runCli(['token', 'list', '--cell', 'eu-west'], { env });
+    expect(one.stdout).not.toContain('tok001');
+    expect(await runCli(['token', 'delete', 'tok001'], { env })).toEqual({ code: 0, stdout: 'token tok001 deleted\n', stderr: '' });
+    expect(await runCli(['token', 'delete', 'tok001'], { env })).toEqual({ code: 1, stdout: '', stderr: 'error: bootstrap token tok001 not found (deleted, used up or expired)\n' });
+    expect(await runCli(['token', 'list', '--cell', 'us-east'], { env })).toEqual({ code: 0, stdout: '', stderr: 'No bootstrap tokens for cell us-east.\n' });
+  });
+
+  it('reports the server refusing a request as an error', async () => {
+    expect(await runCli(['token', 'create', '--cell', 'us-east', '--uses', '1001'], { env })).toEqual({ code: 1, stdout: '', stderr: 'error: bootstrap token: uses: must be an integer from 1 to 1000, got 1001\n' });
+  });
+
+  it.each([
+    [['token', 'create'], 'error: token create needs --cell C: the cell a node joining with the token belongs to\n'],
+    [['token', 'create', '--cell', 'c1', '--uses', 'many'], 'error: --uses "many": expected a whole number of joins, 1 to 1000\n'],
+    [['token', 'create', '--cell', 'c1', '--ttl', 'soon'], 'error: --ttl "soon": expected a duration like 500ms, 10s, 1m30s or a number of seconds\n'],
+    [['token', 'create', '--cell', 'c1', '--ttl', '1500ms'], 'error: --ttl "1500ms": expected whole seconds, 1m to 168h\n'],
+  ])('%j is a usage error', async (args, stderr) => {
+    expect(await runCli(args, { env })).toEqual({ code: 2, stdout: '', stderr });
+    expect(server.calls).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import { describeCommand } from './commands/describe';
 import { getCommand } from './commands/get';
 import { rolloutActionCommand, rolloutHistoryCommand, rolloutStatusCommand, rolloutUndoCommand } from './commands/rollout';
 import { scaleCommand } from './commands/scale';
+import { tokenCreateCommand, tokenDeleteCommand, tokenListCommand } from './commands/token';
 import type { ManifestSource } from './manifest-documents';
 import { OUTPUT_FORMATS } from './output-format';
 import { parseDuration } from './parse-duration';
@@ -39,7 +40,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
  */
 export function buildProgram(io: ProgramIo): Command {
   const program = new Command('helios')
-    .description('Operate a Helios GPU fleet: apply manifests; get, describe and delete resources; scale and roll out deployments.')
+    .description('Operate a Helios GPU fleet: apply manifests; get, describe and delete resources; scale and roll out deployments; make the tokens nodes join with.')
     .addOption(new Option('--server <address>', 'control plane gRPC address (host:port)').env('HELIOS_SERVER').default(DEFAULT_SERVER))
     .addOption(new Option('--timeout <duration>', 'deadline of each request: 500ms, 10s, 1m, or 0 for none').default('10s'))
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
@@ -156,6 +157,33 @@ export function buildProgram(io: ProgramIo): Command {
       .argument('<deployment...>', 'deployment/NAME')
       .action(run((ctx, words: string[]) => rolloutActionCommand(ctx, verb, words)));
   }
+
+  const token = program
+    .command('token')
+    .summary('manage the bootstrap tokens nodes join with')
+    .description('Manage bootstrap tokens: a node joins its cell with one (NodeService.Join) and gets its credential in exchange.');
+  token
+    .command('create')
+    .summary('make a token; it is printed once')
+    .description('Make a bootstrap token for a cell (and optionally one pool), single-use unless --uses says otherwise; the token is printed once on stdout.')
+    .option('--cell <cell>', 'the cell a node joining with it belongs to (need not exist yet)')
+    .option('--pool <pool>', 'a joining node must name this pool')
+    .option('--uses <n>', 'joins it allows, 1 to 1000 (default 1)')
+    .option('--ttl <duration>', 'lifetime, 1m to 168h (default 1h)')
+    .option('--description <text>', 'what it is for')
+    .action(run((ctx, options: Parameters<typeof tokenCreateCommand>[1]) => tokenCreateCommand(ctx, options)));
+  token
+    .command('list')
+    .summary('list the tokens that can still be used')
+    .description('List the bootstrap tokens that can still be used (never their secrets).')
+    .option('--cell <cell>', 'only the tokens of this cell')
+    .action(run((ctx, options: { cell?: string }) => tokenListCommand(ctx, options)));
+  token
+    .command('delete')
+    .summary('delete a token')
+    .description('Delete a bootstrap token by its id (the part before the dot): it can no longer be used.')
+    .argument('<id>', 'token id')
+    .action(run((ctx, id: string) => tokenDeleteCommand(ctx, id)));
 
   return program;
 }
