@@ -58,11 +58,11 @@ export class ControlPlaneModule {
         },
         {
           provide: NODE_GATEWAY,
-          // Node leases: a node's request clamped to etcd's 2 s minimum and the flag's 60 s maximum.
+          // A node's lease TTL request is clamped to etcd's 2 s minimum and a 60 s maximum.
           useFactory: (etcd: EtcdConnection, keys: Keys, store: ResourceStore) =>
             new NodeGateway(
               { client: etcd.client, keys, store, informers: etcd.informers, logger: logger.child({ component: 'node-api' }) },
-              { leaseTtl: { defaultSeconds: config.nodeLeaseTtl, minSeconds: 2, maxSeconds: 60 }, credentialTtlSeconds: config.nodeCredentialTtl },
+              { leaseTtl: { defaultSeconds: config.defaultNodeLeaseTtl, minSeconds: 2, maxSeconds: 60 }, credentialTtlSeconds: config.nodeCredentialTtl },
             ),
           inject: [EtcdConnection, KEYS, RESOURCE_STORE],
         },

@@ -18,7 +18,7 @@ export const CONTROL_PLANE_SETTINGS = {
     min: 1024 * 1024,
     doc: 'bytes a Watch or WatchEndpoints client may fall behind by before its stream ends with RESOURCE_EXHAUSTED',
   },
-  nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: 5, min: 2, max: 60, doc: 'TTL in seconds of a node lease when the node asks for none: how soon a dead node is noticed' },
+  defaultNodeLeaseTtl: { flag: 'default-node-lease-ttl', env: 'HELIOS_DEFAULT_NODE_LEASE_TTL', default: 5, min: 2, max: 60, doc: 'TTL in seconds of the lease a node gets when it asks for none (a request is clamped to 2-60): how soon a dead node is noticed' },
   nodeCredentialTtl: { flag: 'node-credential-ttl', env: 'HELIOS_NODE_CREDENTIAL_TTL', default: 86_400, min: 300, doc: 'lifetime in seconds of the credential a node gets at Join (RenewCredential gives a fresh one)' },
   ...CAPACITY_SETTINGS,
   ...FAILURE_SETTINGS,
