@@ -29,6 +29,7 @@ import { signCredential, verifyCredential, type NodeIdentity } from './node-cred
 import { leaseTtlFor, registeredNode, validateNodeFacts, withReportedStatus, type LeaseTtlBounds } from './node-facts';
 import { validateStatusReport } from './status-report-rules';
 import { loadSigningKey } from './signing-key';
+import { WorkLimiter, WorkLimitExceeded } from './work-limiter';
 
 /** What a gateway reads and writes through: the control plane's etcd client, store and shared cache. */
 export interface NodeGatewayDeps {
@@ -47,6 +48,10 @@ export interface NodeGatewayOptions {
   credentialTtlSeconds?: number;
   /** LeaseKeepAlive streams the nodes' keep-alives are forwarded over (default 4). */
   keepAliveStreams?: number;
+  /** Joins and registrations at once, and waiting (default 32 and 2,000); more are UNAVAILABLE. */
+  registrations?: { concurrency: number; queue: number };
+  /** Status reports and releases at once, and waiting (default 64 and 4,000); more are UNAVAILABLE. */
+  reports?: { concurrency: number; queue: number };
   now?: () => Date;
 }
 
@@ -84,6 +89,9 @@ export class NodeGateway {
   private ready: Promise<void> | undefined;
   private readonly queues = new Set<AssignmentQueue>();
   private fanout: AssignmentFanout | undefined;
+  // Keep-alives go behind no limiter: a storm of registrations or reports must not delay them.
+  private readonly registrations: WorkLimiter;
+  private readonly reports: WorkLimiter;
 
   constructor(
     private readonly deps: NodeGatewayDeps,
@@ -93,6 +101,10 @@ export class NodeGateway {
     this.log = deps.logger;
     this.credentialTtlMs = 1000 * (options.credentialTtlSeconds ?? DEFAULT_CREDENTIAL_TTL_SECONDS);
     this.tokens = new BootstrapTokens(deps.client, deps.keys, this.now);
+    const registrations = options.registrations ?? { concurrency: 32, queue: 2_000 };
+    const reports = options.reports ?? { concurrency: 64, queue: 4_000 };
+    this.registrations = new WorkLimiter('node registrations', registrations.concurrency, registrations.queue);
+    this.reports = new WorkLimiter('node status reports', reports.concurrency, reports.queue);
     this.renewer = new LeaseRenewer(deps.client, {
       streams: options.keepAliveStreams ?? 4,
       onError: (err) => this.log.warn({ err }, 'node keep-alive forwarding recovered from an error'),
@@ -128,12 +140,20 @@ export class NodeGateway {
     return verified;
   }
 
-  /** Trades a bootstrap token for an identity and a credential, and registers the node. */
+  /**
+   * Trades a bootstrap token for an identity and a credential, and registers the node. The token
+   * is used before the registration is written: a registration that then fails (etcd away)
+   * costs that use, which is the safe side of the race between two joins.
+   */
   async join(request: JoinRequest): Promise<JoinResponse> {
     const facts = checkedFacts(request.node);
+    return this.limited(this.registrations, () => this.joinNow(request.token, facts));
+  }
+
+  private async joinNow(text: string, facts: NodeFacts): Promise<JoinResponse> {
     await this.start();
     // Checked before the token is used, so a malformed request costs no use of it.
-    const token = await this.tokens.consume(request.token, facts.name, facts.pool);
+    const token = await this.tokens.consume(text, facts.name, facts.pool);
     const identity: NodeIdentity = { cell: token.cell, node: facts.name, pool: token.pool, expiresAt: this.now().getTime() + this.credentialTtlMs };
     const registration = await this.registerNode(identity.cell, facts);
     this.log.info({ cell: identity.cell, node: facts.name, token: token.id, lease: registration.leaseId }, 'node joined');
@@ -146,10 +166,12 @@ export class NodeGateway {
     const facts = checkedFacts(request.node);
     const denial = registrationDenial(identity, facts);
     if (denial) throw permissionDenied(denial);
-    await this.start();
-    const registration = await this.registerNode(identity.cell, facts);
-    this.log.info({ cell: identity.cell, node: facts.name, lease: registration.leaseId }, 'node registered');
-    return { registration };
+    return this.limited(this.registrations, async () => {
+      await this.start();
+      const registration = await this.registerNode(identity.cell, facts);
+      this.log.info({ cell: identity.cell, node: facts.name, lease: registration.leaseId }, 'node registered');
+      return { registration };
+    });
   }
 
   /**
@@ -182,6 +204,10 @@ export class NodeGateway {
   async reportStatus(identity: NodeIdentity, request: ReportStatusRequest): Promise<ReportStatusResponse> {
     const errors = validateStatusReport(request);
     if (errors.length > 0) throw invalidArgument(describeErrors('status report of node', nodeRef(identity), errors));
+    return this.limited(this.reports, () => this.applyReport(identity, request));
+  }
+
+  private async applyReport(identity: NodeIdentity, request: ReportStatusRequest): Promise<ReportStatusResponse> {
     await this.start();
     const replicas = this.deps.informers.informer('replica');
     const plans = await Promise.all(
@@ -250,6 +276,10 @@ export class NodeGateway {
     const { deployment, name, uid } = request;
     const errors = [...validateName('deployment', deployment), ...validateName('name', name)];
     if (errors.length > 0) throw invalidArgument(describeErrors('release by node', nodeRef(identity), errors));
+    return this.limited(this.reports, () => this.release(identity, deployment, name, uid));
+  }
+
+  private async release(identity: NodeIdentity, deployment: string, name: string, uid: string): Promise<ReleaseReplicaResponse> {
     for (let attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
       const current = await this.deps.store.get('replica', name, deployment);
       const plan = planRelease(identity, deployment, name, uid, current);
@@ -270,6 +300,16 @@ export class NodeGateway {
   /** A fresh credential for the same identity. */
   renewCredential(identity: NodeIdentity): Promise<RenewCredentialResponse> {
     return this.credential({ ...identity, expiresAt: this.now().getTime() + this.credentialTtlMs });
+  }
+
+  /** Runs `task` behind `limiter`; a full queue is UNAVAILABLE, which a node retries with back-off. */
+  private async limited<T>(limiter: WorkLimiter, task: () => Promise<T>): Promise<T> {
+    try {
+      return await limiter.run(task);
+    } catch (err) {
+      if (err instanceof WorkLimitExceeded) throw new NodeApiError(status.UNAVAILABLE, err.message, { cause: err });
+      throw err;
+    }
   }
 
   private async credential(identity: NodeIdentity): Promise<RenewCredentialResponse> {

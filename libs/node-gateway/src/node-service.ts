@@ -58,7 +58,8 @@ export function nodeService(gateway: NodeGateway, options: NodeServiceOptions): 
   function unary<Req, Res>(method: string, handler: (request: Req, metadata: Metadata) => Promise<Res>): handleUnaryCall<Req, Res> {
     return (call, callback) => {
       const started = performance.now();
-      handler(call.request, call.metadata).then(
+      // A handler that throws instead of rejecting still answers with a status.
+      Promise.resolve().then(() => handler(call.request, call.metadata)).then(
         (response) => {
           observe(method, status.OK, (performance.now() - started) / 1000);
           callback(null, response);
