@@ -57,6 +57,17 @@ describe('BootstrapTokens', () => {
     expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as { code: number }).code)).toEqual(Array(9).fill(status.UNAUTHENTICATED));
   });
 
+  it('serves a pool booting at once on one multi-use token through two replicas: every use taken once, no join aborted', async () => {
+    const { tokens: first, keys } = tokens();
+    const second = new BootstrapTokens(client, keys);
+    const { token } = await first.create({ ...spec, uses: 30 });
+    const joins = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? first : second).consume(token, `n${i}`, ''));
+    const results = await Promise.allSettled(joins);
+    const codes = results.map((r) => (r.status === 'fulfilled' ? 'joined' : ((r.reason as { code: number }).code === status.UNAUTHENTICATED ? 'used up' : String(r.reason))));
+    expect(codes.filter((c) => c === 'joined')).toHaveLength(30);
+    expect(codes.filter((c) => c !== 'joined')).toEqual(Array(10).fill('used up'));
+  });
+
   it('writes nothing for a wrong secret or a foreign pool', async () => {
     const { tokens: store } = tokens();
     const { token } = await store.create({ ...spec, pool: 'gpu-a' });

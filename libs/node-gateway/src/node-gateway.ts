@@ -336,8 +336,10 @@ export class NodeGateway {
     const grant = await etcdCall(nodeKey, `granting a lease of ${ttl} s to node ${cell}/${facts.name}`, () => client.leaseClient.leaseGrant({ TTL: ttl }));
     const leaseId = grant.ID;
     try {
+      // The first round starts from the cache (no read); a round that lost to a fresher Node reads etcd.
+      let current = this.deps.informers.informer('node').get(facts.name, cell);
       for (let attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
-        const current = await store.get('node', facts.name, cell);
+        if (attempt > 0) current = await store.get('node', facts.name, cell);
         const node = registeredNode(current, facts, { cell, leaseId, now: this.now().toISOString(), newUid: randomUUID() });
         const key = Buffer.from(nodeKey);
         const value = encodeResource('node', node);
