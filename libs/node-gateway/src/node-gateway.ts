@@ -146,13 +146,13 @@ export class NodeGateway {
    * costs that use, which is the safe side of the race between two joins.
    */
   async join(request: JoinRequest): Promise<JoinResponse> {
+    // Checked before the token is used, so a malformed request costs no use of it.
     const facts = checkedFacts(request.node);
     return this.limited(this.registrations, () => this.joinNow(request.token, facts));
   }
 
   private async joinNow(text: string, facts: NodeFacts): Promise<JoinResponse> {
     await this.start();
-    // Checked before the token is used, so a malformed request costs no use of it.
     const token = await this.tokens.consume(text, facts.name, facts.pool);
     const identity: NodeIdentity = { cell: token.cell, node: facts.name, pool: token.pool, expiresAt: this.now().getTime() + this.credentialTtlMs };
     const registration = await this.registerNode(identity.cell, facts);

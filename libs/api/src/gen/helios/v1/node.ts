@@ -1422,7 +1422,9 @@ export const RenewCredentialResponse: MessageFns<RenewCredentialResponse> = {
  * Every call but Join carries the credential Join returned, as `authorization: Bearer <credential>`
  * metadata. A node may read and write only its own Node and the replicas bound to it; anything
  * else is PERMISSION_DENIED naming the missing permission (never NOT_FOUND for another node's
- * object: no oracle for what exists).
+ * object: no oracle for what exists). Join, Register, ReportStatus and ReleaseReplica answer
+ * UNAVAILABLE when the replica has too many of them in flight: retry with back-off, or another
+ * replica. KeepAlive is never held behind them.
  */
 export type NodeServiceService = typeof NodeServiceService;
 export const NodeServiceService = {
@@ -1456,7 +1458,10 @@ export const NodeServiceService = {
    * Keeps the node's lease alive. Each request is forwarded to etcd as one keep-alive of the
    * node's own lease; each response is etcd's answer. The control plane never renews a lease
    * on its own and never revokes one because a stream closed: a node that stops sending is
-   * detected by etcd's lease expiry, wherever it was connected.
+   * detected by etcd's lease expiry, wherever it was connected. A keep-alive of a lease that is
+   * not the node's current one (Node.status.lease_id) ends the stream with PERMISSION_DENIED; one
+   * that could not reach etcd goes unanswered (send the next at the usual interval); at most 8
+   * unanswered keep-alives per stream are forwarded.
    */
   keepAlive: {
     path: "/helios.v1.NodeService/KeepAlive" as const,
@@ -1469,7 +1474,9 @@ export const NodeServiceService = {
   },
   /**
    * The node's own status and the status of replicas bound to it, applied as compare-and-swap
-   * writes of the status only.
+   * writes of the status only. A report naming a replica not bound to this node, or one that
+   * does not exist, is PERMISSION_DENIED as a whole and writes nothing: report only the replicas
+   * of the current assignment set. Each replica at most once per report.
    */
   reportStatus: {
     path: "/helios.v1.NodeService/ReportStatus" as const,
@@ -1539,12 +1546,17 @@ export interface NodeServiceServer extends UntypedServiceImplementation {
    * Keeps the node's lease alive. Each request is forwarded to etcd as one keep-alive of the
    * node's own lease; each response is etcd's answer. The control plane never renews a lease
    * on its own and never revokes one because a stream closed: a node that stops sending is
-   * detected by etcd's lease expiry, wherever it was connected.
+   * detected by etcd's lease expiry, wherever it was connected. A keep-alive of a lease that is
+   * not the node's current one (Node.status.lease_id) ends the stream with PERMISSION_DENIED; one
+   * that could not reach etcd goes unanswered (send the next at the usual interval); at most 8
+   * unanswered keep-alives per stream are forwarded.
    */
   keepAlive: handleBidiStreamingCall<KeepAliveRequest, KeepAliveResponse>;
   /**
    * The node's own status and the status of replicas bound to it, applied as compare-and-swap
-   * writes of the status only.
+   * writes of the status only. A report naming a replica not bound to this node, or one that
+   * does not exist, is PERMISSION_DENIED as a whole and writes nothing: report only the replicas
+   * of the current assignment set. Each replica at most once per report.
    */
   reportStatus: handleUnaryCall<ReportStatusRequest, ReportStatusResponse>;
   /**
@@ -1601,7 +1613,10 @@ export interface NodeServiceClient extends Client {
    * Keeps the node's lease alive. Each request is forwarded to etcd as one keep-alive of the
    * node's own lease; each response is etcd's answer. The control plane never renews a lease
    * on its own and never revokes one because a stream closed: a node that stops sending is
-   * detected by etcd's lease expiry, wherever it was connected.
+   * detected by etcd's lease expiry, wherever it was connected. A keep-alive of a lease that is
+   * not the node's current one (Node.status.lease_id) ends the stream with PERMISSION_DENIED; one
+   * that could not reach etcd goes unanswered (send the next at the usual interval); at most 8
+   * unanswered keep-alives per stream are forwarded.
    */
   keepAlive(): ClientDuplexStream<KeepAliveRequest, KeepAliveResponse>;
   keepAlive(options: Partial<CallOptions>): ClientDuplexStream<KeepAliveRequest, KeepAliveResponse>;
@@ -1611,7 +1626,9 @@ export interface NodeServiceClient extends Client {
   ): ClientDuplexStream<KeepAliveRequest, KeepAliveResponse>;
   /**
    * The node's own status and the status of replicas bound to it, applied as compare-and-swap
-   * writes of the status only.
+   * writes of the status only. A report naming a replica not bound to this node, or one that
+   * does not exist, is PERMISSION_DENIED as a whole and writes nothing: report only the replicas
+   * of the current assignment set. Each replica at most once per report.
    */
   reportStatus(
     request: ReportStatusRequest,
@@ -2489,182 +2506,182 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [6, 0],
-        "span": [15, 0, 38, 1],
+        "span": [17, 0, 45, 1],
         "leadingComments":
-          " The node API: all a node agent on a GPU host speaks to. GPU hosts run code their users bring,\n so they never hold etcd credentials; every control-plane replica serves this service as a\n stateless gateway over the store (docs/architecture.md, the node API).\n\n Every call but Join carries the credential Join returned, as `authorization: Bearer <credential>`\n metadata. A node may read and write only its own Node and the replicas bound to it; anything\n else is PERMISSION_DENIED naming the missing permission (never NOT_FOUND for another node's\n object: no oracle for what exists).\n",
+          " The node API: all a node agent on a GPU host speaks to. GPU hosts run code their users bring,\n so they never hold etcd credentials; every control-plane replica serves this service as a\n stateless gateway over the store (docs/architecture.md, the node API).\n\n Every call but Join carries the credential Join returned, as `authorization: Bearer <credential>`\n metadata. A node may read and write only its own Node and the replicas bound to it; anything\n else is PERMISSION_DENIED naming the missing permission (never NOT_FOUND for another node's\n object: no oracle for what exists). Join, Register, ReportStatus and ReleaseReplica answer\n UNAVAILABLE when the replica has too many of them in flight: retry with back-off, or another\n replica. KeepAlive is never held behind them.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 0],
-        "span": [18, 2, 47],
+        "span": [20, 2, 47],
         "leadingComments":
           " Exchanges a bootstrap token for the node's identity and credential, and registers the node\n (as Register does). A replayed, expired or foreign-cell token is UNAUTHENTICATED.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 1],
-        "span": [21, 2, 59],
+        "span": [23, 2, 59],
         "leadingComments":
           " Registers the node again under its credential: a new lease, the heartbeat on it, the Node\n Ready with the facts given. Used after etcd said the old lease is gone.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 2],
-        "span": [26, 2, 76],
+        "span": [31, 2, 76],
         "leadingComments":
-          " Keeps the node's lease alive. Each request is forwarded to etcd as one keep-alive of the\n node's own lease; each response is etcd's answer. The control plane never renews a lease\n on its own and never revokes one because a stream closed: a node that stops sending is\n detected by etcd's lease expiry, wherever it was connected.\n",
+          " Keeps the node's lease alive. Each request is forwarded to etcd as one keep-alive of the\n node's own lease; each response is etcd's answer. The control plane never renews a lease\n on its own and never revokes one because a stream closed: a node that stops sending is\n detected by etcd's lease expiry, wherever it was connected. A keep-alive of a lease that is\n not the node's current one (Node.status.lease_id) ends the stream with PERMISSION_DENIED; one\n that could not reach etcd goes unanswered (send the next at the usual interval); at most 8\n unanswered keep-alives per stream are forwarded.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 3],
-        "span": [29, 2, 71],
+        "span": [36, 2, 71],
         "leadingComments":
-          " The node's own status and the status of replicas bound to it, applied as compare-and-swap\n writes of the status only.\n",
+          " The node's own status and the status of replicas bound to it, applied as compare-and-swap\n writes of the status only. A report naming a replica not bound to this node, or one that\n does not exist, is PERMISSION_DENIED as a whole and writes nothing: report only the replicas\n of the current assignment set. Each replica at most once per report.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 4],
-        "span": [32, 2, 81],
+        "span": [39, 2, 81],
         "leadingComments":
           " The replicas bound to this node, and only those: the current set first (ADDED, then one\n SYNCED event), then every change. A replica moved off the node arrives as DELETED.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 5],
-        "span": [35, 2, 77],
+        "span": [42, 2, 77],
         "leadingComments":
           " The node has stopped a retired replica for good: the control plane deletes it (only if it\n is still retired, still the same replica and still bound to this node).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 6],
-        "span": [37, 2, 80],
+        "span": [44, 2, 80],
         "leadingComments": " A fresh credential for the same node, before the current one expires.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0],
-        "span": [41, 0, 57, 1],
+        "span": [48, 0, 64, 1],
         "leadingComments": " What a host says about itself when it joins or registers again.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 0],
-        "span": [43, 2, 18],
+        "span": [50, 2, 18],
         "leadingComments": " The node's name in its cell (DNS-1123 label).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 1],
-        "span": [45, 2, 18],
+        "span": [52, 2, 18],
         "leadingComments": " Its pool; must equal the token's pool when the token names one.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 5],
-        "span": [50, 2, 25],
+        "span": [57, 2, 25],
         "leadingComments": " The cloud's instance id; the node name when the host was not launched by a provider.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 7],
-        "span": [53, 2, 21],
+        "span": [60, 2, 21],
         "leadingComments": " host or host:port where the node's replicas are reached.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 0, 2, 8],
-        "span": [56, 2, 30],
+        "span": [63, 2, 30],
         "leadingComments":
           " Lease TTL the node asks for, in seconds (0: the control plane's default). Clamped to the\n control plane's bounds.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1, 2, 0],
-        "span": [61, 2, 19],
+        "span": [68, 2, 19],
         "leadingComments": ' The bootstrap token, "<id>.<secret>", as `helios token create` printed it.\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2, 2, 0],
-        "span": [67, 2, 18],
+        "span": [74, 2, 18],
         "leadingComments": " The node's identity: cell from the token, name from the request.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2, 2, 2],
-        "span": [70, 2, 24],
+        "span": [77, 2, 24],
         "leadingComments": " Bearer credential for every other call; bound to cell and node.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3],
-        "span": [76, 0, 81, 1],
+        "span": [83, 0, 88, 1],
         "leadingComments": " A registration: the lease the node must keep alive and the Node as stored.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3, 2, 0],
-        "span": [78, 2, 22],
+        "span": [85, 2, 22],
         "leadingComments": " etcd lease id in decimal (int64 ids do not fit a JavaScript number).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 7, 2, 1],
-        "span": [99, 2, 24],
+        "span": [106, 2, 24],
         "leadingComments":
           " Remaining TTL etcd answered, in seconds; 0 means etcd says the lease is gone (expired or\n revoked): the node must Register again and stop the replicas no longer bound to it.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8],
-        "span": [103, 0, 110, 1],
+        "span": [110, 0, 117, 1],
         "leadingComments": " One replica's status, as its node's agent sees it.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8, 2, 2],
-        "span": [108, 2, 17],
+        "span": [115, 2, 17],
         "leadingComments":
           " The replica's uid: a report about a replica that was deleted and created again under the\n same name is not applied to the new one.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 9, 2, 0],
-        "span": [115, 2, 29],
+        "span": [122, 2, 29],
         "leadingComments":
           " The node's status fields a node owns: GPUs, allocatable GPUs, address, conditions.\n Phase, reason and lease id are not the node's to set here.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 10, 2, 0],
-        "span": [122, 2, 30],
+        "span": [129, 2, 30],
         "leadingComments":
           " Replicas whose report was not applied because they changed underneath (compare-and-swap\n lost) or are gone: the node's assignment watch brings their new state.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 0, 2, 3],
-        "span": [132, 2, 36],
+        "span": [139, 2, 36],
         "leadingComments": " Deleted, or no longer bound to this node.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 0, 2, 4],
-        "span": [134, 2, 35],
+        "span": [141, 2, 35],
         "leadingComments": " Sent once after the initial set: the node now knows every replica bound to it.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 12, 2, 2],
-        "span": [142, 2, 26],
+        "span": [149, 2, 26],
         "leadingComments":
           " How a retirement of this replica stops it, from its deployment's strategy (0: the agent's\n defaults).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 14, 2, 0],
-        "span": [154, 2, 19],
+        "span": [161, 2, 19],
         "leadingComments": " False when there was nothing to delete (gone already, or not retired).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
