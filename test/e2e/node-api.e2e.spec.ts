@@ -50,6 +50,8 @@ let store: ResourceStore;
 let operator: OperatorApi;
 let nodes: NodeServiceClient;
 let grpcAddr: string;
+/** A second control-plane replica: the node API is stateless across replicas. */
+let otherNodes: NodeServiceClient;
 
 beforeAll(async () => {
   const logDir = mkdtempSync(join(tmpdir(), 'helios-e2e-node-api-'));
@@ -71,11 +73,23 @@ beforeAll(async () => {
     logFile: join(logDir, 'control-plane.log'),
   });
   teardown.add('stopping the control plane', () => controlPlane.stop('SIGTERM', 10_000));
+  const otherAddr = `127.0.0.1:${await freePort()}`;
+  const other = launchComponent({
+    name: 'control-plane-2',
+    entry: 'apps/control-plane/src/main.ts',
+    args: ['--etcd', endpoint, '--root', root, '--grpc-addr', otherAddr, '--metrics-addr', `127.0.0.1:${await freePort()}`],
+    env: { HELIOS_LOG_FORMAT: 'json' },
+    logFile: join(logDir, 'control-plane-2.log'),
+  });
+  teardown.add('stopping the second control plane', () => other.stop('SIGTERM', 10_000));
+  otherNodes = new NodeServiceClient(otherAddr, credentials.createInsecure());
+  teardown.add('closing the second node client', () => otherNodes.close());
   operator = connectOperator(grpcAddr, { timeoutMs: 5_000 });
   teardown.add('closing the operator client', () => operator.close());
   nodes = new NodeServiceClient(grpcAddr, credentials.createInsecure());
   teardown.add('closing the node client', () => nodes.close());
   await waitFor(`the control plane to serve (logs: ${logDir})`, () => operator.listBootstrapTokens({ cell: '' }).then(() => true, () => false), 30_000, 100);
+  await waitFor(`the second control plane to serve (logs: ${logDir})`, () => new Promise<boolean>((resolve) => otherNodes.renewCredential({}, (err) => resolve(err?.code === status.UNAUTHENTICATED))), 30_000, 100);
 }, 60_000);
 
 afterAll(() => teardown.run(), 60_000);
@@ -124,11 +138,11 @@ async function joinNode(name: string, pool = 'gpu-a'): Promise<JoinResponse> {
   return api.join({ token: await token(), node: facts(name, pool) });
 }
 
-/** A KeepAlive stream: each renew() writes one keep-alive and resolves with the next answer, or rejects with the stream's end. */
-function keepAliveStream(credential: string) {
+/** A KeepAlive stream (to the first replica, or `client`): each renew() writes one keep-alive and resolves with the next answer, or rejects with the stream's end. */
+function keepAliveStream(credential: string, client: NodeServiceClient = nodes) {
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${credential}`);
-  const stream: ClientDuplexStream<KeepAliveRequest, KeepAliveResponse> = nodes.keepAlive(metadata);
+  const stream: ClientDuplexStream<KeepAliveRequest, KeepAliveResponse> = client.keepAlive(metadata);
   const waiting: { resolve: (answer: KeepAliveResponse) => void; reject: (err: ServiceError) => void }[] = [];
   let ended: ServiceError | undefined;
   stream.on('data', (answer: KeepAliveResponse) => waiting.shift()?.resolve(answer));
@@ -292,6 +306,20 @@ describe('KeepAlive', () => {
     const again = await api.register({ node: facts('ka-a') }, joined.credential);
     expect(again.registration!.leaseId).not.toBe(leaseId);
     expect((await etcd.get(keys.heartbeat('c1', 'ka-a')).exec()).kvs[0]?.lease).toBe(again.registration!.leaseId);
+  });
+});
+
+describe('two control-plane replicas', () => {
+  it('accept each other\'s credentials and keep a lease alive that the other granted; a closed stream revokes nothing', async () => {
+    const joined = await joinNode('ha-a');
+    const leaseId = joined.registration!.leaseId;
+    const first = keepAliveStream(joined.credential);
+    expect((await first.renew(leaseId)).ttlSeconds).toBeGreaterThan(0);
+    first.close();
+    const second = keepAliveStream(joined.credential, otherNodes);
+    expect((await second.renew(leaseId)).ttlSeconds).toBeGreaterThan(0);
+    second.close();
+    expect((await etcd.get(keys.heartbeat('c1', 'ha-a')).exec()).kvs[0]?.lease).toBe(leaseId);
   });
 });
 
