@@ -61,7 +61,7 @@ export class ControlPlaneModule {
           // A node's lease TTL request is clamped to etcd's 2 s minimum and a 60 s maximum.
           useFactory: (etcd: EtcdConnection, keys: Keys, store: ResourceStore) =>
             new NodeGateway(
-              { client: etcd.client, keys, store, informers: etcd.informers, logger: logger.child({ component: 'node-api' }) },
+              { client: etcd.client, keys, store, informers: etcd.informers, logger: logger.child({ service: 'NodeService' }) },
               { leaseTtl: { defaultSeconds: config.defaultNodeLeaseTtl, minSeconds: 2, maxSeconds: 60 }, credentialTtlSeconds: config.nodeCredentialTtl },
             ),
           inject: [EtcdConnection, KEYS, RESOURCE_STORE],

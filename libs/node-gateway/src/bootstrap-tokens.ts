@@ -11,6 +11,8 @@ import type { TokenSpec } from './token-request';
 // tries again on the version read back; with uses taken one at a time per replica, this many
 // losses in a row means a stampede, refused rather than spun on.
 const CONSUME_ATTEMPTS = 16;
+const RETRY_MIN_MS = 5;
+const RETRY_MAX_MS = 200;
 
 /**
  * Bootstrap tokens in etcd (`tokens/<id>`, a StoredBootstrapToken): made by operators, used up by
@@ -131,6 +133,10 @@ export class BootstrapTokens {
       );
       if (res.succeeded) return { outcome: token, after: verdict.consume === 'delete' ? ABSENT : { stored: next, modRevision: res.header.revision } };
       state = stateOf(res.responses[0]?.response_range?.kvs?.[0]);
+      // Lost to a join through another replica, whose uses follow each other back to back: an
+      // immediate retry would lose again every time. A random wait, doubling up to 200 ms, lets
+      // the two interleave.
+      await sleep(Math.random() * Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt));
     }
     throw new NodeApiError(status.ABORTED, `bootstrap token ${parts.id}: ${CONSUME_ATTEMPTS} joins through other control-plane replicas in a row raced for it; retry`);
   }
@@ -151,6 +157,10 @@ interface TokenState {
 }
 
 const ABSENT: TokenState = { stored: undefined, modRevision: '0' };
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 function stateOf(kv: IKeyValue | undefined): TokenState {
   return kv ? { stored: decode(kv), modRevision: kv.mod_revision } : ABSENT;

@@ -65,7 +65,7 @@ export class GrpcServerHost implements OnApplicationBootstrap, BeforeApplication
     this.nodes = nodeService(gateway, {
       openQueue: (call, what) => new SendQueue(call, { boundBytes: config.watchBufferBytes, what }),
       observe: (method, code, seconds) => metrics.observe(method, code, seconds),
-      logger: logger.child({ component: 'node-api' }),
+      logger: logger.child({ service: 'NodeService' }),
     });
     this.server.addService(NodeServiceService, this.nodes.implementation);
     this.health.addToServer(this.server);
