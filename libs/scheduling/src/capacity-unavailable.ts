@@ -25,3 +25,17 @@ export function capacityUnavailable(pool: NodePool, now?: Date, backoffSeconds =
   if (Number.isNaN(since)) return true;
   return now.getTime() < since + backoffSeconds * 1000;
 }
+
+/**
+ * When a pool's CapacityUnavailable backoff ends, if it is inside one at `now`; undefined when it
+ * is available, or when the end is unknown (no `now`, no parsable time: it stays skipped until
+ * its condition changes).
+ *
+ *   condition True at 10:00, backoff 300 s, now 10:04 -> 10:05
+ *   condition True at 10:00, backoff 300 s, now 10:05 -> undefined (available)
+ */
+export function capacityUnavailableUntil(pool: NodePool, now?: Date, backoffSeconds = DEFAULT_CAPACITY_BACKOFF_SECONDS): Date | undefined {
+  if (now === undefined || !capacityUnavailable(pool, now, backoffSeconds)) return undefined;
+  const since = Date.parse(pool.status?.conditions.find((c) => c.type === POOL_CONDITIONS.capacityUnavailable)?.lastTransitionTime ?? '');
+  return Number.isNaN(since) ? undefined : new Date(since + backoffSeconds * 1000);
+}

@@ -1,9 +1,12 @@
-import { Tier, type Node, type NodePool } from '@helios/api';
+import { Tier, type Node, type NodePool, type Replica } from '@helios/api';
+import { awaitsNode } from '@helios/replica-lifecycle';
 import { BinSet, type Bin } from './bin-set';
-import type { GpuHoldings } from './gpu-holdings';
+import { capacityUnavailableUntil } from './capacity-unavailable';
+import { GpuHoldings } from './gpu-holdings';
 import { isSchedulable, isServing } from './node-eligibility';
 import { PoolOfferings, pricePerGpu } from './pool-offerings';
-import type { GpuRequest } from './replica-state';
+import { bindingOrder, gpuRequest, type GpuRequest } from './replica-state';
+import { ANY_TIER } from './tiers';
 
 /** A node as cell placement sees it: existing, launching, or one a pool could still add. */
 interface CapacityBin extends Bin {
@@ -23,6 +26,17 @@ export interface CellOption {
   readonly leftover: number;
   readonly bin?: CapacityBin;
   readonly pool?: NodePool;
+}
+
+/** What CellInventory.of builds one cell's inventory from. */
+export interface CellSnapshot {
+  /** Pools and nodes; those of other cells are ignored. */
+  pools: readonly NodePool[];
+  nodes: readonly Node[];
+  /** The replicas placed in the cell that count (see demandingReplicas): bound ones hold GPUs, waiting ones are fitted in. */
+  replicas: readonly Replica[];
+  now?: Date;
+  capacityUnavailableBackoffSeconds?: number;
 }
 
 /** What a cell inventory is built from. */
@@ -53,6 +67,7 @@ export class CellInventory {
   private readonly slots = new Map<string, number>();
   private readonly available: PoolOfferings;
   private planned = 0;
+  private backoffEnds: Date | undefined;
 
   private constructor(
     readonly cell: string,
@@ -61,11 +76,37 @@ export class CellInventory {
     this.available = PoolOfferings.of(pools);
   }
 
+  /**
+   * Builds the inventory of `cell` with the replicas already placed there taken out: the GPUs
+   * bound replicas hold, then those waiting for a node fitted in the way the cell agent will fit
+   * them (binding order). The same for any order of `replicas`.
+   */
+  static of(cell: string, snapshot: CellSnapshot): CellInventory {
+    const inCell = snapshot.replicas.filter((replica) => replica.spec?.cell === cell);
+    const inventory = CellInventory.build(cell, { ...snapshot, holdings: GpuHoldings.of(inCell) });
+    const waiting = inCell
+      .filter(awaitsNode)
+      .map((replica) => ({ replica, request: gpuRequest(replica) }))
+      .sort(bindingOrder);
+    for (const { replica, request } of waiting) inventory.absorb(request, replica.spec?.tier ? [replica.spec.tier] : ANY_TIER);
+    return inventory;
+  }
+
+  /**
+   * When the inventory may change with no change to its inputs: the first end of a
+   * CapacityUnavailable backoff among the cell's pools (the pool is offered again then).
+   * Undefined when no backoff runs. A kept inventory is built again once this has passed.
+   */
+  get validUntil(): Date | undefined {
+    return this.backoffEnds;
+  }
+
   /** Builds the inventory of `cell` from a snapshot of pools, nodes and GPU holdings. */
   static build(cell: string, snapshot: InventorySnapshot): CellInventory {
     const cellPools = PoolOfferings.of(snapshot.pools).inCell(cell);
     const available = cellPools.available(snapshot.now, snapshot.capacityUnavailableBackoffSeconds);
     const inventory = new CellInventory(cell, available.pools);
+    inventory.backoffEnds = earliest(cellPools.pools.map((pool) => capacityUnavailableUntil(pool, snapshot.now, snapshot.capacityUnavailableBackoffSeconds)));
     const poolByName = new Map(cellPools.pools.map((pool) => [pool.metadata?.name ?? '', pool]));
     const serving = new Map<string, number>();
 
@@ -161,4 +202,10 @@ export class CellInventory {
   private plannedBin(pool: NodePool, id: string): CapacityBin {
     return { id, gpuType: pool.spec?.gpuType ?? '', tier: pool.spec?.tier ?? Tier.TIER_UNSPECIFIED, free: pool.spec?.gpusPerNode ?? 0, pricePerGpu: pricePerGpu(pool) };
   }
+}
+
+function earliest(times: readonly (Date | undefined)[]): Date | undefined {
+  let first: Date | undefined;
+  for (const time of times) if (time && (!first || time < first)) first = time;
+  return first;
 }

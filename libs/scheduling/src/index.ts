@@ -9,10 +9,21 @@
  */
 export { bindReplicas, type Binding, type BindingInput, type BindingPlan, type Unbound, type UnboundReason } from './bind-replicas';
 export { BinSet, type Bin } from './bin-set';
-export { capacityUnavailable, DEFAULT_CAPACITY_BACKOFF_SECONDS } from './capacity-unavailable';
+export { capacityUnavailable, capacityUnavailableUntil, DEFAULT_CAPACITY_BACKOFF_SECONDS } from './capacity-unavailable';
+export { CellInventory, type CellOption, type CellSnapshot } from './cell-inventory';
 export { GpuHoldings } from './gpu-holdings';
 export { healthyGpuIndices, isSchedulable, isServing, nodeKey } from './node-eligibility';
-export { placeReplicas, type Assignment, type PlacementInput, type PlacementPlan, type Unplaceable, type UnplaceableReason } from './place-replicas';
+export {
+  placeOnInventories,
+  placeReplicas,
+  type Assignment,
+  type InventoryPlacementInput,
+  type PlacementInput,
+  type PlacementPlan,
+  type Unplaceable,
+  type UnplaceableReason,
+} from './place-replicas';
+export { sameFootprint } from './replica-footprint';
 export { byCost, PoolOfferings, poolKey, pricePerGpu } from './pool-offerings';
 export { removalOrder } from './removal-order';
 export { strandedReplicas, type StrandedReplicas } from './stranded-replicas';

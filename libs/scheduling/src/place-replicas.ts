@@ -1,10 +1,9 @@
 import { CellPhase, enumDisplayName, SpreadPolicy, Tier, tierWord, type Cell, type Deployment, type Node, type NodePool, type Replica } from '@helios/api';
-import { awaitsCell, awaitsNode, isLive, REPLICA_REASONS } from '@helios/replica-lifecycle';
+import { awaitsCell, isLive, REPLICA_REASONS } from '@helios/replica-lifecycle';
 import { CellInventory, type CellOption } from './cell-inventory';
-import { GpuHoldings } from './gpu-holdings';
-import { bindingOrder, compareText, gpuRequest, largestFirst } from './replica-state';
+import { compareText, gpuRequest, largestFirst } from './replica-state';
 import { TierRules } from './tier-rules';
-import { ANY_TIER, tierRank } from './tiers';
+import { tierRank } from './tiers';
 
 /** A snapshot of the fleet, as the control plane sees it when it places one deployment. */
 export interface PlacementInput {
@@ -20,6 +19,19 @@ export interface PlacementInput {
   /** Lets CapacityUnavailable pools come back after their backoff; without it they stay skipped. */
   now?: Date;
   capacityUnavailableBackoffSeconds?: number;
+}
+
+/** A deployment to place on inventories the caller keeps (see placeOnInventories). */
+export interface InventoryPlacementInput {
+  deployment: Deployment;
+  /** The deployment's replicas that count (see demandingReplicas): its Pending ones without a cell are placed. */
+  own: readonly Replica[];
+  cells: readonly Cell[];
+  /**
+   * The inventory of a candidate cell (Ready and allowed), holding every replica placed there
+   * already (CellInventory.of); the plan commits its choices into it.
+   */
+  inventoryOf: (cell: string) => CellInventory;
 }
 
 /** One replica given a cell and the tier it will run on there. */
@@ -86,15 +98,39 @@ export interface PlacementPlan {
  * preemptible and on-demand GPUs everywhere: limit 4, so 3 more go preemptible and 4 go on-demand.
  */
 export function placeReplicas(input: PlacementInput): PlacementPlan {
+  const name = input.deployment.metadata?.name ?? '';
+  const replicasByCell = groupBy(input.replicas.filter((replica) => !!replica.spec?.cell), (replica) => replica.spec?.cell ?? '');
+  return placeOnInventories({
+    deployment: input.deployment,
+    own: input.replicas.filter((replica) => replica.spec?.deployment === name),
+    cells: input.cells,
+    inventoryOf: (cell) =>
+      CellInventory.of(cell, {
+        pools: input.pools,
+        nodes: input.nodes,
+        replicas: replicasByCell.get(cell) ?? [],
+        now: input.now,
+        capacityUnavailableBackoffSeconds: input.capacityUnavailableBackoffSeconds,
+      }),
+  });
+}
+
+/**
+ * The same decision as {@link placeReplicas}, on cell inventories the caller keeps: a controller
+ * placing deployment after deployment builds each cell's inventory once (CellInventory.of) and
+ * keeps it while nothing in the cell changes, so a reconcile costs its own replicas and the
+ * candidate cells, not the fleet. The plan's choices are committed into the inventories handed
+ * out, so a later call on the same inventories sees these GPUs taken.
+ */
+export function placeOnInventories(input: InventoryPlacementInput): PlacementPlan {
   const { deployment } = input;
-  const name = deployment.metadata?.name ?? '';
   const spec = deployment.spec;
   const rules = TierRules.of(spec?.placement?.tierPolicy);
   const spread = spec?.placement?.spread === SpreadPolicy.SPREAD_POLICY_SPREAD;
   const allowedCells = new Set(spec?.placement?.cells ?? []);
   const isAllowed = (cell: string): boolean => allowedCells.size === 0 || allowedCells.has(cell);
 
-  const own = input.replicas.filter((replica) => replica.spec?.deployment === name);
+  const own = input.own;
   const pending = own
     .filter(awaitsCell)
     .map((replica) => ({ replica, request: gpuRequest(replica, spec?.template) }))
@@ -112,14 +148,7 @@ export function placeReplicas(input: PlacementInput): PlacementPlan {
     return plan;
   }
 
-  const holdings = GpuHoldings.of(input.replicas);
-  const waitingByCell = groupBy(input.replicas.filter(awaitsNode), (replica) => replica.spec?.cell ?? '');
-  const inventories = candidates.map((cell) => {
-    const inventory = CellInventory.build(cell, { ...input, holdings });
-    const waiting = (waitingByCell.get(cell) ?? []).map((replica) => ({ replica, request: gpuRequest(replica) })).sort(bindingOrder);
-    for (const { replica, request } of waiting) inventory.absorb(request, replica.spec?.tier ? [replica.spec.tier] : ANY_TIER);
-    return inventory;
-  });
+  const inventories = candidates.map((cell) => input.inventoryOf(cell));
 
   const placed = own.filter((replica) => !!replica.spec?.cell && isLive(replica));
   const placedByCell = groupBy(placed, (replica) => replica.spec?.cell ?? '');
