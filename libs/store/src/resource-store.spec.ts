@@ -120,6 +120,8 @@ describe('ResourceStore', () => {
     expect((await store.get('cell', 'c0'))?.spec?.region).toBe('us-east-1');
     expect(await store.get('cell', 'c2')).toBeUndefined();
     expect((await store.get('cell', 'c1'))?.spec?.region).toBe('us-east-1');
+    await expect(store.createEach('cell', [cell('c4'), cell('c5')], { fence: oldFence })).rejects.toBeInstanceOf(FencedError);
+    expect(await store.get('cell', 'c4')).toBeUndefined();
 
     // A fence that holds still lets the usual errors through.
     await expect(store.create('cell', cell('c1'), { fence: newFence })).rejects.toBeInstanceOf(AlreadyExistsError);
@@ -155,6 +157,29 @@ describe('ResourceStore', () => {
     expect(again[3]).toMatchObject({ spec: { pool: 'p3' } });
     expect((await store.get('node', 'n1', 'c1'))?.spec).toMatchObject({ pool: 'p2', gpus: 4 });
     expect(await store.get('node', 'n2', 'c1')).toBeUndefined();
+  });
+
+  it('createEach creates a batch in one transaction, and one by one when any of its keys exists', async () => {
+    const writes: [number, string][] = [];
+    const results = await store.createEach(
+      'node',
+      Array.from({ length: 150 }, (_, i) => node('c1', `n${i}`)),
+      { onWritten: (revision, key) => writes.push([revision, key]) },
+    );
+    // 150 objects: a batch of 100 and one of 50, each at one revision.
+    const revisions = new Set(results.map((r) => (r as Node).metadata!.resourceVersion));
+    expect(revisions.size).toBe(2);
+    expect(writes).toHaveLength(150);
+    expect(new Set(writes.map(([revision]) => revision))).toEqual(revisions);
+    expect((await store.list('node', 'c1')).items).toHaveLength(150);
+
+    // n1 exists already: that batch falls back to one creation each, and only n1 is refused.
+    const again = await store.createEach('node', [node('c2', 'm0'), node('c1', 'n1'), node('c2', 'm2')]);
+    expect(again[0]).toMatchObject({ metadata: { name: 'm0' } });
+    expect(again[1]).toBeInstanceOf(AlreadyExistsError);
+    expect(again[2]).toMatchObject({ metadata: { name: 'm2' } });
+    expect((await store.list('node', 'c2')).items.map((n) => n.metadata?.name).sort()).toEqual(['m0', 'm2']);
+    expect((await store.get('node', 'n1', 'c1'))?.spec?.pool).toBe(node('c1', 'n1').spec?.pool);
   });
 
   it('binds a key to a lease and keeps the binding across updates that do not name one', async () => {

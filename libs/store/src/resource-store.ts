@@ -83,6 +83,42 @@ export class ResourceStore {
   }
 
   /**
+   * Creates several objects of a kind in as few transactions as etcd allows: one round trip and
+   * one raft entry per batch of up to 100 instead of one per object (a deployment controller
+   * making 200 replicas at once). A batch is all or nothing: when any of its keys exists, nothing
+   * of it is written and its objects are created one by one, each with its own outcome. Returns,
+   * per object in order, the object as stored or the AlreadyExistsError it met. Throws
+   * FencedError when the fence does not hold, and StoreError when etcd fails.
+   */
+  async createEach<K extends KindName>(kind: K, objs: readonly ResourceTypes[K][], opts: WriteOptions = {}): Promise<(ResourceTypes[K] | AlreadyExistsError)[]> {
+    const results: (ResourceTypes[K] | AlreadyExistsError)[] = [];
+    for (const batch of batches(kind, objs)) {
+      const written = batch.length > 1 ? await this.createBatch(kind, batch, opts) : undefined;
+      if (written) {
+        results.push(...written);
+        continue;
+      }
+      for (const { obj } of batch) {
+        try {
+          results.push(await this.create(kind, obj, opts));
+        } catch (err) {
+          if (err instanceof AlreadyExistsError) results.push(err);
+          else throw err;
+        }
+      }
+    }
+    return results;
+  }
+
+  /** One transaction of creations; undefined when a key exists already (nothing was written). */
+  private async createBatch<K extends KindName>(kind: K, batch: readonly Encoded<K>[], opts: WriteOptions): Promise<ResourceTypes[K][] | undefined> {
+    const keys = batch.map(({ obj }) => this.keyOf(kind, obj));
+    const compare: ICompare[] = keys.map((key) => ({ key: Buffer.from(key), target: 'Create', result: 'Equal', create_revision: 0 }));
+    const success: IRequestOp[] = batch.map(({ value }, i) => ({ request_put: { key: Buffer.from(keys[i]!), value, lease: opts.lease } }));
+    return this.batchTxn(keys, `creating ${batch.length} ${kind}s (${keys[0]} ...)`, compare, success, batch, opts);
+  }
+
+  /**
    * Replaces an object if it is still at `obj.metadata.resourceVersion`; throws ConflictError when
    * it moved on and NotFoundError when it is gone. A resourceVersion of 0 replaces whatever
    * version exists (an unconditional update, as in Kubernetes). Without `opts.lease` the key keeps
@@ -130,8 +166,22 @@ export class ResourceStore {
       return rv ? { key, target: 'Mod', result: 'Equal', mod_revision: rv } : { key, target: 'Version', result: 'Greater', version: 0 };
     });
     const success: IRequestOp[] = batch.map(({ value }, i) => ({ request_put: { key: Buffer.from(keys[i]!), value, ignore_lease: true } }));
+    return this.batchTxn(keys, `updating ${batch.length} ${kind}s (${keys[0]} ...)`, compare, success, batch, opts);
+  }
+
+  /**
+   * Runs one batch's transaction, fenced: the objects as stored when it went through, undefined
+   * when one of its compares failed (nothing was written), FencedError when the fence failed.
+   */
+  private async batchTxn<K extends KindName>(
+    keys: readonly string[],
+    what: string,
+    compare: ICompare[],
+    success: IRequestOp[],
+    batch: readonly Encoded<K>[],
+    opts: WriteOptions,
+  ): Promise<ResourceTypes[K][] | undefined> {
     if (opts.fence) compare.push(fenceCompare(opts.fence));
-    const what = `updating ${batch.length} ${kind}s (${keys[0]} ...)`;
     const failure: IRequestOp[] = opts.fence ? [{ request_range: { key: Buffer.from(opts.fence.key) } }] : [];
     const res = await this.call(keys[0]!, what, () => this.client.kv.txn({ compare, success, failure }));
     if (!res.succeeded) {

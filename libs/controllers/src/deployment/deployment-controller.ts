@@ -3,7 +3,7 @@ import { canonicalJson, Deployment, metaOf, type DeploymentStatus, type Replica 
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { isBound, isLost, isRetiring, REPLICA_REASONS, retired } from '@helios/replica-lifecycle';
 import { planRollout, replicaTemplateHash, resolveRevision, splitOrphans, type RolloutPlan } from '@helios/rollout';
-import { BY_DEPLOYMENT, isAlreadyExists, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
+import { BY_DEPLOYMENT, BY_NODE, isAlreadyExists, isConflict, isNotFound, type Informer, type ResourceStore, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { DeploymentMetrics } from './deployment-metrics';
 import { newReplica } from './new-replica';
@@ -82,7 +82,6 @@ export class DeploymentController implements ManagedController {
     const writes: WriteOptions = { fence: this.deps.fence(), onWritten: ctx.wrote };
 
     const deployment = deployments.get(name);
-    const fleet = replicaCache.list();
     const { owned, orphans } = splitOrphans(deployment, replicaCache.byIndex(BY_DEPLOYMENT, name));
     await this.collect(name, orphans, now, writes);
     if (!deployment) return;
@@ -96,7 +95,7 @@ export class DeploymentController implements ManagedController {
       return;
     }
 
-    const plan = planRollout({ deployment, replicas: owned, fleet, now });
+    const plan = planRollout({ deployment, replicas: owned, fleet: nodeMates(replicaCache, owned), now });
     if (plan.rollback) return this.rollBack(deployment, plan, writes);
     await this.apply(deployment, plan, now, writes);
     if (!sameStatus(deployment.status, plan.status)) await this.writeStatus(deployment, plan.status, writes);
@@ -121,10 +120,10 @@ export class DeploymentController implements ManagedController {
     const room = departures.every((done) => done);
     const writes: Promise<boolean>[] = plan.relabel.map((r) => this.updateReplica(name, { ...r, spec: { ...r.spec!, revision: plan.create.revision } }, opts, 'relabel'));
     const creations = room ? plan.create.count : 0;
-    for (let i = 0; i < creations; i++) {
-      const replica = newReplica(deployment, plan.create, { name: replicaName(name, plan.create.revision, this.random), uid: randomUUID(), now: nowIso });
-      writes.push(this.create(name, replica, opts));
-    }
+    const created = Array.from({ length: creations }, () =>
+      newReplica(deployment, plan.create, { name: replicaName(name, plan.create.revision, this.random), uid: randomUUID(), now: nowIso }),
+    );
+    if (created.length > 0) writes.push(this.createAll(name, created, opts));
     await settle(writes, `creating replicas of deployment ${name}`);
     if (creations > 0 || plan.retire.length > 0 || plan.remove.length > 0) {
       this.deps.logger.info(
@@ -186,16 +185,18 @@ export class DeploymentController implements ManagedController {
     }
   }
 
-  private async create(deployment: string, replica: Replica, opts: WriteOptions): Promise<boolean> {
+  /** Creates replicas in batches (one etcd transaction per 100, not one round trip each). */
+  private async createAll(deployment: string, replicas: readonly Replica[], opts: WriteOptions): Promise<boolean> {
+    let results: Awaited<ReturnType<ResourceStore['createEach']>>;
     try {
-      await this.deps.store.create('replica', replica, opts);
-      this.metrics.replicaWrites.inc({ deployment, action: 'create' });
-      return true;
+      results = await this.deps.store.createEach('replica', replicas, opts);
     } catch (err) {
-      // A name taken by chance (5 random characters): the next reconcile creates another.
-      if (isAlreadyExists(err)) return false;
-      throw new Error(`creating replica ${metaOf(replica).name} of deployment ${deployment}`, { cause: err });
+      throw new Error(`creating ${replicas.length} replicas of deployment ${deployment} (${metaOf(replicas[0]!).name} ...)`, { cause: err });
     }
+    // A name taken by chance (5 random characters) is refused alone: the next reconcile creates another.
+    const made = results.filter((result) => !isAlreadyExists(result)).length;
+    if (made > 0) this.metrics.replicaWrites.inc({ deployment, action: 'create' }, made);
+    return true;
   }
 
   /** Writes the replica `retired` in one compare-and-swap: out of the endpoint set at once. */
@@ -238,6 +239,19 @@ const stepReason = {
   scaledDown: (deployment: string) => ({ reason: REPLICA_REASONS.scaledDown, message: `deployment ${deployment} wants fewer replicas` }),
   orphaned: (deployment: string) => ({ reason: REPLICA_REASONS.orphaned, message: `deployment ${deployment} is gone or was created again` }),
 };
+
+/**
+ * The replicas on the nodes `replicas` are bound to (theirs included): all a rollout needs of
+ * the fleet, to see how full those nodes are when it chooses whom to retire, without copying the
+ * whole fleet every reconcile.
+ */
+function nodeMates(cache: Informer<'replica'>, replicas: readonly Replica[]): Replica[] {
+  const nodes = new Set<string>();
+  for (const replica of replicas) if (isBound(replica) && replica.spec?.cell) nodes.add(`${replica.spec.cell}/${replica.spec.node}`);
+  const mates = new Set<Replica>(replicas);
+  for (const node of nodes) for (const mate of cache.byIndex(BY_NODE, node)) mates.add(mate);
+  return [...mates];
+}
 
 /** True when writing `next` would change nothing in the stored status. */
 function sameStatus(current: DeploymentStatus | undefined, next: DeploymentStatus): boolean {

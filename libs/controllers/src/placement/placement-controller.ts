@@ -14,6 +14,8 @@ export interface PlacementOptions {
   capacityUnavailableBackoffSeconds?: number;
   /** How soon a deployment with unplaceable replicas is tried again, in ms. Default 5 s. */
   retryUnplaceableMs?: number;
+  /** Deployments placed at once (their writes overlap; assumptions keep their GPUs apart). Default 4. */
+  workers?: number;
 }
 
 // Waiting deployments are looked at this often even when nothing changes, as a guard against a missed event.
@@ -36,6 +38,7 @@ const RESYNC_MS = 60_000;
  */
 export class PlacementController implements ManagedController {
   readonly name = 'placement';
+  readonly workers: number;
   private deployments: Informer<'deployment'> | undefined;
   private cells: Informer<'cell'> | undefined;
   private view: PlacementView | undefined;
@@ -50,6 +53,7 @@ export class PlacementController implements ManagedController {
     this.clock = deps.clock ?? systemClock;
     this.backoffSeconds = options.capacityUnavailableBackoffSeconds ?? resolveCapacitySettings(deps.capacity).capacityUnavailableBackoffSeconds;
     this.retryMs = options.retryUnplaceableMs ?? 5_000;
+    this.workers = options.workers ?? 4;
   }
 
   setup(term: ControllerTerm): void {
