@@ -1,6 +1,7 @@
 import type { Logger } from '@helios/config';
 import type { ControllerTerm, ManagedController, ReconcileContext, ReconcileResult } from '@helios/controller-runtime';
 import type { CloudProvider } from '@helios/provider';
+import { sameFootprint } from '@helios/scheduling';
 import { BY_CELL, type Fence, type Informer, type KeyInformer, type Keys, type Lease, type LeasePool, type ResourceStore } from '@helios/store';
 import type { Etcd3 } from 'etcd3';
 import type { CellAgentSettings } from './cell-agent-settings';
@@ -181,7 +182,11 @@ export function cellControllers(deps: CellControllerDeps): CellControllers {
       const t = termOf(term);
       term.watch(t.nodeInformer, () => BIND_KEY);
       term.watch(t.heartbeats, () => BIND_KEY);
-      term.watch(t.replicaInformer, (e) => (inCell(e.object.spec?.cell, e.previous?.spec?.cell) ? BIND_KEY : undefined));
+      // Only a change of what a replica takes of the cell can change a binding: not a phase report
+      // of a bound replica, nor the binder's own wait reasons.
+      term.watch(t.replicaInformer, (e) =>
+        inCell(e.object.spec?.cell, e.previous?.spec?.cell) && (e.type !== 'modified' || !sameFootprint(e.previous, e.object)) ? BIND_KEY : undefined,
+      );
       term.resync(() => [BIND_KEY], resyncMs);
       t.wakes.push(() => term.enqueue(BIND_KEY));
     },

@@ -1,10 +1,11 @@
-import { NodePoolStatus, Replica, Tier, type NodePool } from '@helios/api';
+import { canonicalJson, NodePoolStatus, Replica, Tier, type Cell, type Deployment, type NodePool } from '@helios/api';
 import { planCapacity, scaleDownBlockedUntil, type PoolPlan } from '@helios/capacity';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
-import { awaitsNode, demandingReplicas, POOL_CONDITIONS } from '@helios/replica-lifecycle';
+import { awaitsNode, CELL_CONDITIONS, demandingReplicas, POOL_CONDITIONS } from '@helios/replica-lifecycle';
 import { poolKey, replicaId, strandedReplicas } from '@helios/scheduling';
 import { BY_CELL, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
+import { changesFootprint } from '../footprint-change';
 import { plannerOptions, resolveCapacitySettings, type CapacitySettings } from './capacity-settings';
 
 /**
@@ -48,13 +49,16 @@ export class CapacityController implements ManagedController {
     const replicas = informers.informer('replica');
     const deployments = informers.informer('deployment');
     const cells = informers.informer('cell');
-    term.watch(pools, (e) => e.object.spec?.cell);
-    term.watch(nodes, (e) => e.object.spec?.cell);
-    term.watch(replicas, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell));
+    // Only events that can change a decision wake a cell: the cell agent's status reports (a
+    // pool's members and GPUs, a cell's totals, a replica's phase once bound) and the deployment
+    // controller's status writes cannot, and during a burst they are most of the events.
+    term.watch(pools, (e) => (e.previous && samePlanInput(e.previous, e.object) ? undefined : e.object.spec?.cell));
+    term.watch(nodes, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell));
+    term.watch(replicas, (e) => (changesFootprint(e) ? cellsOf(e.object.spec?.cell, e.previous?.spec?.cell) : undefined));
     // A tier policy changes what every cell's waiting replicas may use.
-    term.watch(deployments, () => this.cells());
+    term.watch(deployments, (e) => (e.previous && sameTierPolicy(e.previous, e.object) ? undefined : this.cells()));
     // A cell whose agent is lost strands the replicas waiting there.
-    term.watch(cells, (e) => e.object.metadata?.name);
+    term.watch(cells, (e) => (e.previous && sameLiveness(e.previous, e.object) ? undefined : e.object.metadata?.name));
     // Each reconcile asks for its own next look (cooldowns, backoffs, the resync period); this
     // first pass starts that at a new term.
     term.resync(() => this.cells(), this.settings.resyncSeconds * 1000);
@@ -181,6 +185,27 @@ export class CapacityController implements ManagedController {
     for (const cell of this.replicas?.indexValues(BY_CELL) ?? []) cells.add(cell);
     return cells;
   }
+}
+
+/** True when two states of a pool plan the same: spec, desired, last scale-up and CapacityUnavailable alike. */
+function samePlanInput(a: NodePool, b: NodePool): boolean {
+  const unavailable = (p: NodePool) => p.status?.conditions.find((c) => c.type === POOL_CONDITIONS.capacityUnavailable);
+  return (
+    canonicalJson(a.spec ?? {}) === canonicalJson(b.spec ?? {}) &&
+    (a.status?.desired ?? 0) === (b.status?.desired ?? 0) &&
+    (a.status?.lastScaleUpTime ?? '') === (b.status?.lastScaleUpTime ?? '') &&
+    canonicalJson(unavailable(a) ?? {}) === canonicalJson(unavailable(b) ?? {})
+  );
+}
+
+function sameTierPolicy(a: Deployment, b: Deployment): boolean {
+  return canonicalJson(a.spec?.placement?.tierPolicy ?? {}) === canonicalJson(b.spec?.placement?.tierPolicy ?? {});
+}
+
+/** True when two states of a cell strand the same replicas: the same phase and AgentLive condition. */
+function sameLiveness(a: Cell, b: Cell): boolean {
+  const live = (c: Cell) => c.status?.conditions.find((condition) => condition.type === CELL_CONDITIONS.agentLive);
+  return a.status?.phase === b.status?.phase && canonicalJson(live(a) ?? {}) === canonicalJson(live(b) ?? {});
 }
 
 function cellsOf(...cells: (string | undefined)[]): string[] {

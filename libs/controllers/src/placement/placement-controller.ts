@@ -1,9 +1,10 @@
 import { metaOf, Replica, ReplicaPhase } from '@helios/api';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsCell, isBound } from '@helios/replica-lifecycle';
-import { replicaId, sameFootprint, type Unplaceable } from '@helios/scheduling';
+import { replicaId, type Unplaceable } from '@helios/scheduling';
 import { BY_CELL, BY_DEPLOYMENT, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
+import { changesFootprint } from '../footprint-change';
 import { resolveCapacitySettings } from '../capacity/capacity-settings';
 import { AssumedPlacements } from './assumed-placements';
 import { PlacementView, type PlacementCache } from './placement-view';
@@ -77,7 +78,7 @@ export class PlacementController implements ManagedController {
     term.watch(deployments, (e) => (e.type === 'deleted' ? undefined : (e.object.metadata?.name ?? '')));
     term.watch(replicas, (e) => {
       waiting.observe(replicaId(e.object), e.type === 'deleted' ? undefined : e.object);
-      if (!sameFootprint(e.previous, e.type === 'deleted' ? undefined : e.object)) {
+      if (changesFootprint(e)) {
         view.invalidate(e.object.spec?.cell);
         view.invalidate(e.previous?.spec?.cell);
       }
