@@ -84,6 +84,31 @@ describe('ControllerRunner', () => {
     expect(maxActive).toBe(1);
   });
 
+  it('coalesces the events of a window into one reconcile when the watch asks for it', async () => {
+    const clock = new ManualClock();
+    const source = new Emitter<string>();
+    const seen: string[] = [];
+    const runner = new ControllerRunner({ name: 't', clock, reconcile: async (key) => void seen.push(key) });
+    runner.watch(source, (key) => key, { coalesceMs: 500 });
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    source.emit('a');
+    clock.advance(300);
+    source.emit('a');
+    source.emit('b');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual([]);
+    // The window of a runs from its first event: one reconcile at 500 ms for three events.
+    clock.advance(200);
+    await waitFor('a reconciled', () => seen.length === 1);
+    expect(seen).toEqual(['a']);
+    clock.advance(300);
+    await waitFor('b reconciled', () => seen.length === 2);
+    expect(seen).toEqual(['a', 'b']);
+    abort.abort();
+    await running;
+  });
+
   it('retries a failing key with backoff, then counts the success', async () => {
     const clock = new ManualClock();
     const registry = new Registry();
@@ -257,6 +282,57 @@ describe('ControllerRunner', () => {
     clock.advance(1);
     await waitFor('stale wait released', () => seen.length === 2);
     expect(seen).toEqual(['a', 'b']);
+    abort.abort();
+    await running;
+  });
+
+  it('lists a cache again when a wait on it goes stale, and reconciles the key only once it holds the write', async () => {
+    const clock = new ManualClock();
+    const listeners = new Set<() => void>();
+    let lists = 0;
+    let failNext = true;
+    const cache = {
+      revision: 0,
+      on: (l: () => void) => (listeners.add(l), () => void listeners.delete(l)),
+      // A list at etcd's current revision, which is past the write; the first one fails.
+      resync: async () => {
+        lists++;
+        if (failNext) {
+          failNext = false;
+          throw new Error('etcd unreachable');
+        }
+        cache.revision = 10;
+      },
+    };
+    const seen: string[] = [];
+    const runner = new ControllerRunner({
+      name: 't',
+      clock,
+      sourcesOf: () => [cache],
+      readYourWritesStaleMs: 1_000,
+      reconcile: async (key, ctx) => {
+        seen.push(key);
+        if (seen.length === 1) ctx.wrote(3, '/k');
+      },
+    });
+    const abort = new AbortController();
+    const running = runner.run(abort.signal);
+    runner.enqueue('a');
+    await waitFor('first reconcile', () => seen.length === 1);
+    runner.enqueue('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advance(1_000);
+    await waitFor('the cache listed again', () => lists === 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The list failed: the key stays held rather than deciding without its write.
+    expect(seen).toEqual(['a']);
+    clock.advance(999);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lists).toBe(1);
+    clock.advance(1);
+    await waitFor('reconciled once the second list brought the cache past the write', () => seen.length === 2);
+    expect(lists).toBe(2);
+    expect(seen).toEqual(['a', 'a']);
     abort.abort();
     await running;
   });

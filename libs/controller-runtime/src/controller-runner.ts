@@ -7,6 +7,16 @@ import type { EventSource } from './event-source';
 import { ReadYourWrites, type RevisionSource } from './read-your-writes';
 import { WorkQueue } from './work-queue';
 
+/** How a watched source's events queue their keys. */
+export interface WatchOptions {
+  /**
+   * Queue a key this many ms after the first event that names it, not at once: the events of a
+   * burst within the window make one reconcile (a planner that costs a whole cell per look need
+   * not look once per replica). 0 or absent: at once.
+   */
+  coalesceMs?: number;
+}
+
 /** Options of a ControllerRunner. */
 export interface ControllerRunnerOptions {
   /** The controller's name, for logs and metric labels. */
@@ -51,6 +61,8 @@ export class ControllerRunner {
   /** Subscriptions to the caches parked keys wait on. */
   private readonly followed = new Map<RevisionSource, () => void>();
   private staleTimer: { at: number; handle: TimerHandle } | undefined;
+  /** Caches being listed again because a wait on them went stale. */
+  private readonly relisting = new Set<RevisionSource>();
   private recheckScheduled = false;
   private readonly resyncs: { keys: () => Iterable<string>; everyMs: number }[] = [];
   private readonly timers = new Set<TimerHandle>();
@@ -71,11 +83,13 @@ export class ControllerRunner {
    * Queues the keys each event maps to (none, one or several: a node event may concern its
    * pool and its cell). Returns the unsubscribe; run() unsubscribes everything when it ends.
    */
-  watch<E>(source: EventSource<E>, keysOf: (event: E) => Iterable<string> | string | undefined): () => void {
+  watch<E>(source: EventSource<E>, keysOf: (event: E) => Iterable<string> | string | undefined, options: WatchOptions = {}): () => void {
+    const coalesceMs = options.coalesceMs ?? 0;
     const unsubscribe = source.on((event) => {
       const keys = keysOf(event);
       if (keys === undefined) return;
-      for (const key of typeof keys === 'string' ? [keys] : keys) this.queue.add(key);
+      // addAfter keeps the earliest pending time of a key: the window runs from its first event.
+      for (const key of typeof keys === 'string' ? [keys] : keys) this.queue.addAfter(key, coalesceMs);
     });
     this.unsubscribes.push(unsubscribe);
     return unsubscribe;
@@ -250,9 +264,38 @@ export class ControllerRunner {
     if (staleAt === Infinity) return;
     const handle = this.clock.setTimer(() => {
       this.staleTimer = undefined;
-      this.recheck();
+      this.relistStale();
     }, Math.max(0, staleAt - this.clock.now()));
     this.staleTimer = { at: staleAt, handle };
+  }
+
+  /**
+   * A wait went stale: the caches still behind its writes are listed again rather than decided
+   * on without them (a reconcile that does not see its own creations would create them again).
+   * The list brings a cache past every write made before it, and the wait ends then.
+   */
+  private relistStale(): void {
+    for (const scope of this.waiters.keys()) {
+      for (const source of this.ryw.stale(scope)) this.relist(source, scope);
+    }
+    this.recheck();
+  }
+
+  private relist(source: RevisionSource, scope: string): void {
+    if (this.relisting.has(source) || !source.resync) return;
+    this.relisting.add(source);
+    const { name, logger } = this.options;
+    logger?.warn(
+      { controller: name, key: scope || undefined, cacheRevision: source.revision, waitedMs: this.ryw.staleMs },
+      "a cache has not shown this controller's writes for a while; listing it again",
+    );
+    source.resync().then(
+      () => undefined,
+      (err: unknown) => logger?.warn({ controller: name, err }, 'listing a cache again failed; trying again after another wait'),
+    ).finally(() => {
+      this.relisting.delete(source);
+      this.scheduleRecheck();
+    });
   }
 
   /** Releases every wait (the run ends: nothing may stay blocked on a cache). */

@@ -4,7 +4,7 @@ export { isTerminal, TerminalError, type Controller, type ReconcileContext, type
 export { ControllerMetrics, type ReconcileOutcome } from './controller-metrics';
 export { registerOnce } from './register-once';
 export { ControllerRegistry, type ControllerRegistryOptions, type Leadership } from './controller-registry';
-export { ControllerRunner, type ControllerRunnerOptions } from './controller-runner';
+export { ControllerRunner, type ControllerRunnerOptions, type WatchOptions } from './controller-runner';
 export type { EventSource } from './event-source';
 export { WorkQueue, type WorkQueueOptions } from './work-queue';
 export { ReadYourWrites, type RevisionSource } from './read-your-writes';

@@ -4,7 +4,7 @@ import type { BackoffPolicy } from './backoff';
 import { systemClock, type Clock } from './clock';
 import type { ReconcileContext, ReconcileResult } from './controller';
 import type { ControllerMetrics } from './controller-metrics';
-import { ControllerRunner } from './controller-runner';
+import { ControllerRunner, type WatchOptions } from './controller-runner';
 import type { EventSource } from './event-source';
 
 /**
@@ -15,8 +15,8 @@ export interface ControllerTerm {
   /** One informer per etcd prefix, shared by every controller of the process. */
   readonly informers: SharedInformers;
   readonly clock: Clock;
-  /** Queues the keys each event maps to (none, one or several). */
-  watch<E>(source: EventSource<E>, keysOf: (event: E) => Iterable<string> | string | undefined): void;
+  /** Queues the keys each event maps to (none, one or several); see {@link WatchOptions}. */
+  watch<E>(source: EventSource<E>, keysOf: (event: E) => Iterable<string> | string | undefined, options?: WatchOptions): void;
   /** Queues a key now. */
   enqueue(key: string): void;
   /** Queues `keys()` once the caches are synced, then again every `everyMs`. */
@@ -97,7 +97,7 @@ export class Manager {
       controller.setup({
         informers,
         clock: this.clock,
-        watch: (source, keysOf) => void runner.watch(source, keysOf),
+        watch: (source, keysOf, watchOptions) => void runner.watch(source, keysOf, watchOptions),
         enqueue: (key) => runner.enqueue(key),
         resync: (keys, everyMs) => runner.resync(keys, everyMs),
         onStop: (fn) => stops.push(fn),

@@ -33,7 +33,7 @@ describe('ReadYourWrites', () => {
     expect(ryw.waiting('d1')).toBe(false);
   });
 
-  it('gives a wait up once it is staleMs old, counted from the last write', () => {
+  it('gives a wait on a cache that cannot list again up once it is staleMs old, counted from the last write', () => {
     const clock = new ManualClock();
     const ryw = new ReadYourWrites(clock, 1_000);
     const cache = new Cache();
@@ -46,6 +46,29 @@ describe('ReadYourWrites', () => {
     clock.advance(400);
     expect(ryw.waiting('k')).toBe(false);
     expect(ryw.waitOf('k')).toBeUndefined();
+  });
+
+  it('keeps a stale wait on a cache that can list again, and names that cache once a period', () => {
+    const clock = new ManualClock();
+    const ryw = new ReadYourWrites(clock, 1_000);
+    const replicas = Object.assign(new Cache(), { resync: async () => undefined });
+    const deployments = Object.assign(new Cache(), { resync: async () => undefined });
+    ryw.wrote('d1', [replicas], 5);
+    ryw.wrote('d1', [deployments], 6);
+    deployments.revision = 6;
+    clock.advance(999);
+    expect(ryw.stale('d1')).toEqual([]);
+    clock.advance(1);
+    // Stale: still waiting (deciding now could repeat the writes); only the cache behind is named.
+    expect(ryw.waiting('d1')).toBe(true);
+    expect(ryw.stale('d1')).toEqual([replicas]);
+    // The period starts over: named again only if the list did not help within another one.
+    expect(ryw.stale('d1')).toEqual([]);
+    expect(ryw.waitOf('d1')?.staleAt).toBe(2_000);
+    clock.advance(1_000);
+    expect(ryw.stale('d1')).toEqual([replicas]);
+    replicas.revision = 7;
+    expect(ryw.waiting('d1')).toBe(false);
   });
 
   it('clear() forgets every scope', () => {

@@ -53,6 +53,7 @@ export class KeyInformer {
   private started: Promise<void> | undefined;
   private relistTimer: NodeJS.Timeout | undefined;
   private relistDelay = RELIST_MIN_DELAY_MS;
+  private resyncs: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly client: Etcd3,
@@ -80,7 +81,14 @@ export class KeyInformer {
    * when it never ran. A new leadership term calls this instead of trusting a watch it did not
    * see the whole of.
    */
-  async resync(): Promise<void> {
+  resync(): Promise<void> {
+    // One at a time: two at once would each open a watch and leave one of them running.
+    const run = this.resyncs.then(() => this.resyncNow());
+    this.resyncs = run.catch(() => undefined);
+    return run;
+  }
+
+  private async resyncNow(): Promise<void> {
     if (!this.started) return this.start();
     await this.started;
     const watcher = this.watcher;

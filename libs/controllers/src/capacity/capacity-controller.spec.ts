@@ -19,7 +19,10 @@ describe('CapacityController against etcd', () => {
     world = undefined;
   });
 
-  /** Cell east with reserved (min 2, max 4), preemptible and on-demand pools, the controller on a manual clock. */
+  /**
+   * Cell east with reserved (min 2, max 4), preemptible and on-demand pools, the controller on a
+   * manual clock (so it plans each event at once: a coalescing window would wait for the clock).
+   */
   async function east(clock: ManualClock): Promise<ControllerWorld> {
     const w = await controllerWorld(inject('etcdEndpoint'), clock);
     world = w;
@@ -28,7 +31,7 @@ describe('CapacityController against etcd', () => {
     await w.store.create('nodePool', pool('east', 'od', { tier: OD, max: 10, price: 80 }));
     await w.store.create('deployment', deployment('d', { allowed: [R, OD] }));
     w.run(
-      new CapacityController(w.deps, { scaleDownCooldownSeconds: COOLDOWN_S, headroomGpus: 0, headroomPercent: 0, capacityUnavailableBackoffSeconds: 300, resyncSeconds: 3600 }),
+      new CapacityController(w.deps, { scaleDownCooldownSeconds: COOLDOWN_S, headroomGpus: 0, headroomPercent: 0, capacityUnavailableBackoffSeconds: 300, resyncSeconds: 3600, coalesceMs: 0 }),
     );
     return w;
   }
@@ -77,7 +80,7 @@ describe('CapacityController against etcd', () => {
     await w.store.create('nodePool', unavailable);
     await w.store.create('deployment', deployment('d'));
     await w.store.create('replica', replica('d', 'd-0', { cell: 'east', tier: P, gpus: 8 }));
-    w.run(new CapacityController(w.deps, { capacityUnavailableBackoffSeconds: 300, resyncSeconds: 3600 }));
+    w.run(new CapacityController(w.deps, { capacityUnavailableBackoffSeconds: 300, resyncSeconds: 3600, coalesceMs: 0 }));
 
     const handedBack = await waitFor('the replica handed back', async () => {
       const r = await w.store.get('replica', 'd-0', 'd');

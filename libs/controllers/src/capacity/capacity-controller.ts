@@ -52,13 +52,14 @@ export class CapacityController implements ManagedController {
     // Only events that can change a decision wake a cell: the cell agent's status reports (a
     // pool's members and GPUs, a cell's totals, a replica's phase once bound) and the deployment
     // controller's status writes cannot, and during a burst they are most of the events.
-    term.watch(pools, (e) => (e.previous && samePlanInput(e.previous, e.object) ? undefined : e.object.spec?.cell));
-    term.watch(nodes, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell));
-    term.watch(replicas, (e) => (changesFootprint(e) ? cellsOf(e.object.spec?.cell, e.previous?.spec?.cell) : undefined));
+    const coalesce = { coalesceMs: this.settings.coalesceMs };
+    term.watch(pools, (e) => (e.previous && samePlanInput(e.previous, e.object) ? undefined : e.object.spec?.cell), coalesce);
+    term.watch(nodes, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell), coalesce);
+    term.watch(replicas, (e) => (changesFootprint(e) ? cellsOf(e.object.spec?.cell, e.previous?.spec?.cell) : undefined), coalesce);
     // A tier policy changes what every cell's waiting replicas may use.
-    term.watch(deployments, (e) => (e.previous && sameTierPolicy(e.previous, e.object) ? undefined : this.cells()));
+    term.watch(deployments, (e) => (e.previous && sameTierPolicy(e.previous, e.object) ? undefined : this.cells()), coalesce);
     // A cell whose agent is lost strands the replicas waiting there.
-    term.watch(cells, (e) => (e.previous && sameLiveness(e.previous, e.object) ? undefined : e.object.metadata?.name));
+    term.watch(cells, (e) => (e.previous && sameLiveness(e.previous, e.object) ? undefined : e.object.metadata?.name), coalesce);
     // Each reconcile asks for its own next look (cooldowns, backoffs, the resync period); this
     // first pass starts that at a new term.
     term.resync(() => this.cells(), this.settings.resyncSeconds * 1000);

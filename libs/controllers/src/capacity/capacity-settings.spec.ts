@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CAPACITY_SETTINGS, plannerOptions, resolveCapacitySettings } from './capacity-settings';
 
 describe('resolveCapacitySettings', () => {
-  it("defaults to the planner's own defaults, and 30 s for the cell grace and the resync", () => {
+  it("defaults to the planner's own defaults, 30 s for the cell grace and the resync, 500 ms for the coalescing window", () => {
     expect(resolveCapacitySettings()).toEqual({
       scaleDownCooldownSeconds: 300,
       headroomGpus: 0,
@@ -12,6 +12,7 @@ describe('resolveCapacitySettings', () => {
       capacityUnavailableBackoffSeconds: 300,
       cellUnreachableGraceSeconds: 30,
       resyncSeconds: 30,
+      coalesceMs: 500,
     });
     expect(resolveCapacityOptions(plannerOptions(resolveCapacitySettings()))).toEqual(resolveCapacityOptions());
   });
@@ -24,6 +25,7 @@ describe('resolveCapacitySettings', () => {
     { given: { cellUnreachableGraceSeconds: -1 }, field: 'cellUnreachableGraceSeconds', want: 0 },
     { given: { resyncSeconds: 0 }, field: 'resyncSeconds', want: 1 },
     { given: { resyncSeconds: undefined }, field: 'resyncSeconds', want: 30 },
+    { given: { coalesceMs: -1 }, field: 'coalesceMs', want: 0 },
   ] as const)('$given -> $field $want', ({ given, field, want }) => {
     expect(resolveCapacitySettings(given)[field]).toBe(want);
   });

@@ -13,11 +13,17 @@ export interface CapacitySettings {
   capacityUnavailableBackoffSeconds: number;
   cellUnreachableGraceSeconds: number;
   resyncSeconds: number;
+  /**
+   * A cell is planned this long after the first event that concerns it, not at once: a burst of
+   * placements and bindings in a cell (hundreds a second) is planned once per window rather than
+   * once per replica, as cluster-autoscaler plans on an interval. 0 plans at once.
+   */
+  coalesceMs: number;
 }
 
 /**
  * Applies the defaults, the one place they are written: the planner's own (resolveCapacityOptions)
- * for its four knobs, 30 s for the cell grace and the resync. Negative numbers read as 0, a resync
+ * for its four knobs, 30 s for the cell grace and the resync, 500 ms for the coalescing window. Negative numbers read as 0, a resync
  * below 1 s as 1 s. The settings table below takes its defaults from here, and so do the
  * controllers built without the control plane's settings.
  */
@@ -30,6 +36,7 @@ export function resolveCapacitySettings(settings: Partial<CapacitySettings> = {}
     capacityUnavailableBackoffSeconds: planner.capacityUnavailableBackoffSeconds,
     cellUnreachableGraceSeconds: Math.max(0, settings.cellUnreachableGraceSeconds ?? 30),
     resyncSeconds: Math.max(1, settings.resyncSeconds ?? 30),
+    coalesceMs: Math.max(0, settings.coalesceMs ?? 500),
   };
 }
 
@@ -61,6 +68,13 @@ export const CAPACITY_SETTINGS = {
     doc: 'seconds a cell may have no live agent before its replicas waiting for a node are placed elsewhere',
   },
   resyncSeconds: { flag: 'capacity-resync-seconds', env: 'HELIOS_CAPACITY_RESYNC_SECONDS', default: DEFAULTS.resyncSeconds, min: 1, doc: 'plan every cell at least this often' },
+  coalesceMs: {
+    flag: 'capacity-coalesce-ms',
+    env: 'HELIOS_CAPACITY_COALESCE_MS',
+    default: DEFAULTS.coalesceMs,
+    min: 0,
+    doc: 'plan a cell this many ms after the first change that concerns it, so a burst of changes is planned once (0: at once)',
+  },
 } satisfies { [K in keyof CapacitySettings]: Setting<number> };
 
 /** The planner options the settings stand for. */
