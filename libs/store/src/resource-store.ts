@@ -36,6 +36,8 @@ export interface ListResult<T> {
 // or a request past 1.5 MiB: a batch keeps well inside both, the fence compare included.
 const BATCH_MAX_OBJECTS = 100;
 const BATCH_MAX_BYTES = 1024 * 1024;
+// Batches of one updateEach / createEach in flight at once.
+const BATCHES_IN_FLIGHT = 4;
 
 // How often mutate() re-reads and re-applies fn after losing a compare-and-swap race. Each round
 // costs two round trips; more than a handful of losses in a row means a hot key, which is worth an
@@ -91,13 +93,10 @@ export class ResourceStore {
    * FencedError when the fence does not hold, and StoreError when etcd fails.
    */
   async createEach<K extends KindName>(kind: K, objs: readonly ResourceTypes[K][], opts: WriteOptions = {}): Promise<(ResourceTypes[K] | AlreadyExistsError)[]> {
-    const results: (ResourceTypes[K] | AlreadyExistsError)[] = [];
-    for (const batch of batches(kind, objs)) {
+    return eachBatch(batches(kind, objs), async (batch) => {
       const written = batch.length > 1 ? await this.createBatch(kind, batch, opts) : undefined;
-      if (written) {
-        results.push(...written);
-        continue;
-      }
+      if (written) return written;
+      const results: (ResourceTypes[K] | AlreadyExistsError)[] = [];
       for (const { obj } of batch) {
         try {
           results.push(await this.create(kind, obj, opts));
@@ -106,8 +105,8 @@ export class ResourceStore {
           else throw err;
         }
       }
-    }
-    return results;
+      return results;
+    });
   }
 
   /** One transaction of creations; undefined when a key exists already (nothing was written). */
@@ -131,20 +130,18 @@ export class ResourceStore {
   /**
    * Replaces several objects of a kind in as few transactions as etcd allows, each object only if
    * still at its resourceVersion: one round trip and one raft entry per batch of up to 100
-   * instead of one per object, for controllers that write hundreds at once (placement, binding).
+   * instead of one per object, for controllers that write hundreds at once (placement, binding);
+   * up to four batches are in flight at once.
    * A batch is all or nothing: when any of its objects moved on (or is gone), nothing of it is
    * written and its objects are written one by one, each with its own outcome. Returns, per
    * object in order, the object as stored, or the ConflictError / NotFoundError it met. Throws
    * FencedError when the fence does not hold, and StoreError when etcd fails.
    */
   async updateEach<K extends KindName>(kind: K, objs: readonly ResourceTypes[K][], opts: WriteOptions = {}): Promise<(ResourceTypes[K] | ConflictError | NotFoundError)[]> {
-    const results: (ResourceTypes[K] | ConflictError | NotFoundError)[] = [];
-    for (const batch of batches(kind, objs)) {
+    return eachBatch(batches(kind, objs), async (batch) => {
       const written = batch.length > 1 ? await this.updateBatch(kind, batch, opts) : undefined;
-      if (written) {
-        results.push(...written);
-        continue;
-      }
+      if (written) return written;
+      const results: (ResourceTypes[K] | ConflictError | NotFoundError)[] = [];
       for (const { obj } of batch) {
         try {
           results.push(await this.update(kind, obj, opts));
@@ -153,8 +150,8 @@ export class ResourceStore {
           else throw err;
         }
       }
-    }
-    return results;
+      return results;
+    });
   }
 
   /** One transaction of CAS updates; undefined when a compare failed (nothing was written). */
@@ -311,6 +308,31 @@ export class ResourceStore {
 interface Encoded<K extends KindName> {
   obj: ResourceTypes[K];
   value: Buffer;
+}
+
+/**
+ * Runs `write` over the batches, up to BATCHES_IN_FLIGHT at once (etcd commits concurrent
+ * transactions in one raft round, so 20 batches cost far less than 20 round trips in a row), and
+ * returns the results in the order of the objects. The first failure is thrown once every batch
+ * begun has ended, so none is cut off halfway unobserved.
+ */
+async function eachBatch<B, R>(all: readonly B[], write: (batch: B) => Promise<R[]>): Promise<R[]> {
+  const results: R[][] = new Array(all.length);
+  let next = 0;
+  let failure: { err: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (next < all.length && !failure) {
+      const i = next++;
+      try {
+        results[i] = await write(all[i]!);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, all.length) }, lane));
+  if (failure) throw failure.err;
+  return results.flat();
 }
 
 /** Splits objects into batches within etcd's operation and request-size limits. */
