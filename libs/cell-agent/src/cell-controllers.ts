@@ -1,7 +1,8 @@
+import type { Replica } from '@helios/api';
 import type { Logger } from '@helios/config';
-import type { ControllerTerm, ManagedController, ReconcileContext, ReconcileResult } from '@helios/controller-runtime';
+import { AssumedWrites, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import type { CloudProvider } from '@helios/provider';
-import { sameFootprint } from '@helios/scheduling';
+import { replicaId, sameFootprint } from '@helios/scheduling';
 import { BY_CELL, type Fence, type Informer, type KeyInformer, type Keys, type Lease, type LeasePool, type ResourceStore } from '@helios/store';
 import type { Etcd3 } from 'etcd3';
 import type { CellAgentSettings } from './cell-agent-settings';
@@ -41,6 +42,8 @@ class CellTerm implements CellCache {
   readonly lock = new CellLock();
   /** Nodes the pool reconciler is giving back: never bound to. */
   readonly leavingNodes = new Set<string>();
+  /** The binder's writes the replica cache does not show yet (see NodeBinder). */
+  readonly assumed = new AssumedWrites<Replica>();
   /** Pools found in the cloud but maybe no longer in etcd (deleted while no agent ran). */
   readonly cloudPools = new Set<string>();
   readonly cells: Informer<'cell'>;
@@ -81,7 +84,7 @@ class CellTerm implements CellCache {
       unknownInstanceGraceMs: options.unknownInstanceGraceMs,
       notReadyGraceMs: options.notReadyGraceMs,
     });
-    this.binder = new NodeBinder({ cellName: cell, cache: this, store, fence, log, lock: this.lock, leavingNodes: this.leavingNodes });
+    this.binder = new NodeBinder({ cellName: cell, cache: this, store, fence, log, lock: this.lock, leavingNodes: this.leavingNodes, assumed: this.assumed });
     this.status = new CellStatusReconciler({ cellName: cell, agentId: deps.agentId, cache: this, store, fence, log, gauges });
   }
 
@@ -98,7 +101,10 @@ class CellTerm implements CellCache {
   }
 
   replicas() {
-    return this.replicaInformer.byIndex(BY_CELL, this.deps.options.cell);
+    const cached = this.replicaInformer.byIndex(BY_CELL, this.deps.options.cell);
+    this.assumed.prune(this.replicaInformer.revision);
+    if (this.assumed.size === 0) return cached;
+    return cached.map((replica) => this.assumed.get(replicaId(replica)) ?? replica);
   }
 
   isLive = (node: string): boolean => this.heartbeats.get(this.deps.keys.heartbeat(this.deps.options.cell, node)) !== undefined;
@@ -190,8 +196,8 @@ export function cellControllers(deps: CellControllerDeps): CellControllers {
       term.resync(() => [BIND_KEY], resyncMs);
       t.wakes.push(() => term.enqueue(BIND_KEY));
     },
-    async reconcile(_key: string, ctx: ReconcileContext) {
-      await current?.binder.reconcile(ctx);
+    async reconcile() {
+      await current?.binder.reconcile();
     },
   };
 

@@ -4,7 +4,7 @@ import type { Fence, WriteOptions } from '@helios/store';
 /**
  * How one reconcile of the cell agent writes: fenced by the agent's leadership, each write
  * recorded for read-your-writes, and `caughtUp()` to wait, under the cell lock, until the caches
- * hold those writes (so the binder and a scale-down never decide on GPUs the other just moved).
+ * hold those writes (so the binder never binds to a node a scale-down has just begun to drain).
  */
 export interface CellWrites {
   options(): WriteOptions;

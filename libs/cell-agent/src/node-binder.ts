@@ -1,12 +1,11 @@
-import { Replica, ReplicaPhase, ReplicaStatus } from '@helios/api';
+import { metaOf, Replica, ReplicaPhase, ReplicaStatus } from '@helios/api';
 import type { Logger } from '@helios/config';
-import type { ReconcileContext } from '@helios/controller-runtime';
+import type { AssumedWrites } from '@helios/controller-runtime';
 import { awaitsNode, demandingReplicas } from '@helios/replica-lifecycle';
-import { bindReplicas, type Binding, type Unbound } from '@helios/scheduling';
+import { bindReplicas, replicaId, type Binding, type Unbound } from '@helios/scheduling';
 import type { Fence, ResourceStore } from '@helios/store';
 import type { CellCache } from './cell-cache';
 import type { CellLock } from './cell-lock';
-import { cellWrites, type CellWrites } from './cell-writes';
 
 /** Everything a NodeBinder works with. */
 export interface NodeBinderDeps {
@@ -18,6 +17,11 @@ export interface NodeBinderDeps {
   lock: CellLock;
   /** Nodes the pool reconciler is giving back: never bound to, even if their Node still reads Ready. */
   leavingNodes: ReadonlySet<string>;
+  /**
+   * The binder's writes the replica cache may not show yet, by replica id; `cache.replicas()`
+   * lays them over the cache, so the next pass and a scale-down count their GPUs.
+   */
+  assumed: AssumedWrites<Replica>;
 }
 
 
@@ -27,21 +31,22 @@ export interface NodeBinderDeps {
  * compare-and-swap on each replica, fenced by the agent's leadership.
  *
  * Only nodes whose heartbeat lives and that the pool reconciler is not giving back are offered;
- * `bindReplicas` keeps to Ready, uncordoned ones. A pass runs under the cell lock and waits for
- * the replica cache to show its own writes before releasing it, so neither the next pass nor a
- * scale-down decision counts GPUs it has just handed out as free.
+ * `bindReplicas` keeps to Ready, uncordoned ones. A pass runs under the cell lock, and each of its
+ * writes is assumed (AssumedWrites) from the moment it is decided until the replica cache shows
+ * it, so neither the next pass nor a scale-down decision counts GPUs it has just handed out as
+ * free, and the next pass need not wait for the watch to deliver this one's writes (a lag of
+ * seconds in a busy cell, which would otherwise pace binding).
  */
 export class NodeBinder {
   constructor(private readonly deps: NodeBinderDeps) {}
 
   /** Binds every waiting replica that fits; those that do not are told why in their status. */
-  reconcile(ctx?: ReconcileContext): Promise<void> {
-    const w = cellWrites(this.deps.fence, ctx);
-    return this.deps.lock.run(() => this.bindOnce(w));
+  reconcile(): Promise<void> {
+    return this.deps.lock.run(() => this.bindOnce());
   }
 
-  private async bindOnce(w: CellWrites): Promise<void> {
-    const { cache, cellName, leavingNodes } = this.deps;
+  private async bindOnce(): Promise<void> {
+    const { cache, cellName, leavingNodes, assumed } = this.deps;
     // A retired replica wants nothing; one still naming a node keeps holding its GPUs.
     const replicas = demandingReplicas(cache.replicas());
     if (!replicas.some(awaitsNode)) return;
@@ -51,15 +56,24 @@ export class NodeBinder {
     });
     const plan = bindReplicas({ cell: cellName, nodes, replicas });
     const writes = [...plan.bindings.map(bound), ...plan.unbound.flatMap(explained)];
+    // Fenced, but not followed by read-your-writes: the assumptions stand in for the cache.
+    const options = { fence: this.deps.fence() };
+    for (const replica of writes) assumed.assume(replicaId(replica), replica);
+    let results: Awaited<ReturnType<ResourceStore['updateEach']>>;
     try {
       // A replica that changed or went since the cache saw it is skipped: its own event brings it
       // back if it still waits.
-      await this.deps.store.updateEach('replica', writes, w.options());
+      results = await this.deps.store.updateEach('replica', writes, options);
     } catch (err) {
+      for (const replica of writes) assumed.forget(replicaId(replica));
       throw new Error(`binding ${plan.bindings.length} replicas in cell ${cellName}`, { cause: err });
     }
+    writes.forEach((replica, i) => {
+      const result = results[i];
+      if (result && !(result instanceof Error)) assumed.written(replicaId(replica), metaOf(result).resourceVersion);
+      else assumed.forget(replicaId(replica));
+    });
     if (plan.bindings.length > 0) this.deps.log.info({ bound: plan.bindings.length, waiting: plan.unbound.length }, 'replicas bound to nodes');
-    await w.caughtUp();
   }
 }
 

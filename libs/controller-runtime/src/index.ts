@@ -7,5 +7,6 @@ export { ControllerRegistry, type ControllerRegistryOptions, type Leadership } f
 export { ControllerRunner, type ControllerRunnerOptions, type WatchOptions } from './controller-runner';
 export type { EventSource } from './event-source';
 export { WorkQueue, type WorkQueueOptions } from './work-queue';
+export { AssumedWrites } from './assumed-writes';
 export { ReadYourWrites, type RevisionSource } from './read-your-writes';
 export { Manager, type ControllerTerm, type ManagedController, type ManagerOptions } from './manager';

@@ -1,12 +1,11 @@
 import { metaOf, Replica, ReplicaPhase } from '@helios/api';
-import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
+import { AssumedWrites, systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsCell, isBound } from '@helios/replica-lifecycle';
 import { replicaId, type Unplaceable } from '@helios/scheduling';
 import { BY_CELL, BY_DEPLOYMENT, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { changesFootprint } from '../footprint-change';
 import { resolveCapacitySettings } from '../capacity/capacity-settings';
-import { AssumedPlacements } from './assumed-placements';
 import { PlacementView, type PlacementCache } from './placement-view';
 
 /** Options of the placement controller. */
@@ -31,7 +30,7 @@ const RESYNC_MS = 60_000;
  * its own event.
  *
  * Deployments share free GPUs, yet each waits only for the caches to show its own writes
- * (read-your-writes by key): a placement is assumed (AssumedPlacements) from the moment it is
+ * (read-your-writes by key): a placement is assumed (AssumedWrites) from the moment it is
  * decided until the replica cache shows its write, so the next deployment, placed before the cache
  * catches up, never counts the same GPUs free. Each cell's inventory is kept between reconciles
  * and built again only when a node, pool or replica of the cell changes what it holds
@@ -73,7 +72,7 @@ export class PlacementController implements ManagedController {
       nodesIn: (cell) => nodes.byIndex(BY_CELL, cell),
       poolsIn: (cell) => pools.byIndex(BY_CELL, cell),
     };
-    const view = new PlacementView(cache, new AssumedPlacements(), { now: () => this.clock.now(), capacityUnavailableBackoffSeconds: this.backoffSeconds });
+    const view = new PlacementView(cache, new AssumedWrites<Replica>((replica) => replica.spec?.cell ?? ''), { now: () => this.clock.now(), capacityUnavailableBackoffSeconds: this.backoffSeconds });
     const waiting = new WaitingReplicas(replicas);
     term.watch(deployments, (e) => (e.type === 'deleted' ? undefined : (e.object.metadata?.name ?? '')));
     term.watch(replicas, (e) => {

@@ -1,8 +1,8 @@
 import { ReplicaPhase, type Node, type NodePool, type Replica } from '@helios/api';
+import { AssumedWrites } from '@helios/controller-runtime';
 import { replicaId } from '@helios/scheduling';
 import { cell, deployment, node, pendingReplicas } from '@helios/scheduling/testing';
 import { describe, expect, it } from 'vitest';
-import { AssumedPlacements } from './assumed-placements';
 import { PlacementView, type PlacementCache } from './placement-view';
 
 /** A replica cache a test moves by hand: its replicas, and the revision it is up to date with. */
@@ -41,7 +41,7 @@ const where = (placed: readonly Replica[]) => placed.map((r) => `${r.metadata!.n
 function afterA(): { cache: FakeCache; view: PlacementView; placedA: Replica[] } {
   const cache = new FakeCache([node('east', 'e1', { gpus: 4 }), node('west', 'w1', { gpus: 8 })]);
   cache.put(...pendingReplicas('a', 3), ...pendingReplicas('b', 3));
-  const view = new PlacementView(cache, new AssumedPlacements(), { now: () => 0, capacityUnavailableBackoffSeconds: 300 });
+  const view = new PlacementView(cache, new AssumedWrites<Replica>((r) => r.spec?.cell ?? ''), { now: () => 0, capacityUnavailableBackoffSeconds: 300 });
   const { placed } = view.plan(deployment('a', { replicas: 3 }), CELLS);
   expect(where(placed)).toEqual(['a-0 -> east', 'a-1 -> east', 'a-2 -> east']);
   return { cache, view, placedA: placed };

@@ -1,7 +1,8 @@
 import { Replica, ReplicaPhase, ReplicaStatus, type Cell, type Deployment, type Node, type NodePool } from '@helios/api';
+import type { AssumedWrites } from '@helios/controller-runtime';
 import { isDemanding } from '@helios/replica-lifecycle';
 import { CellInventory, placeOnInventories, replicaId, type Assignment, type PlacementPlan } from '@helios/scheduling';
-import type { AssumedPlacements } from './assumed-placements';
+
 
 /** What cell placement reads from its caches (the shared informers and their indexes). */
 export interface PlacementCache {
@@ -23,7 +24,7 @@ interface Kept {
 
 /**
  * The fleet as cell placement decides on it: the caches, with the placements it has made but the
- * caches do not show yet laid over them (AssumedPlacements), so two deployments placed one after
+ * caches do not show yet laid over them (AssumedWrites, by cell), so two deployments placed one after
  * the other never count the same free GPUs. Each cell's inventory is built once and kept while
  * nothing that decides it changes (the controller calls `invalidate` for such events); a plan's
  * choices are committed into the kept inventory, which then already holds the placements assumed
@@ -35,7 +36,7 @@ export class PlacementView {
 
   constructor(
     private readonly cache: PlacementCache,
-    readonly assumed: AssumedPlacements,
+    readonly assumed: AssumedWrites<Replica>,
     private readonly options: { now: () => number; capacityUnavailableBackoffSeconds: number },
   ) {}
 
@@ -64,7 +65,7 @@ export class PlacementView {
     const inventory = CellInventory.of(cell, {
       pools: this.cache.poolsIn(cell),
       nodes: this.cache.nodesIn(cell),
-      replicas: [...replicas, ...this.assumed.inCell(cell)],
+      replicas: [...replicas, ...this.assumed.inGroup(cell)],
       now: new Date(now),
       capacityUnavailableBackoffSeconds: this.options.capacityUnavailableBackoffSeconds,
     });
@@ -83,7 +84,7 @@ export class PlacementView {
     const name = deployment.metadata?.name ?? '';
     const plan = placeOnInventories({ deployment, own: this.own(name), cells, inventoryOf: (cell) => this.inventory(cell) });
     const placed = plan.assignments.map(assigned);
-    for (const replica of placed) this.assumed.assume(replica);
+    for (const replica of placed) this.assumed.assume(replicaId(replica), replica);
     return { plan, placed };
   }
 
@@ -107,7 +108,7 @@ export class PlacementView {
 
   /** A placement's write was refused or failed: it takes nothing, in the assumptions or the kept inventory. */
   forget(id: string): void {
-    this.invalidate(this.assumed.forget(id));
+    this.invalidate(this.assumed.forget(id)?.spec?.cell);
   }
 
   /** Forgets every kept inventory and assumption (a new term). */
