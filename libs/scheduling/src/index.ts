@@ -24,7 +24,7 @@ export {
   type UnplaceableReason,
 } from './place-replicas';
 export { sameFootprint } from './replica-footprint';
-export { byCost, PoolOfferings, poolKey, pricePerGpu } from './pool-offerings';
+export { byCost, PoolOfferings, poolKey, pricePerGpu, sameOffer } from './pool-offerings';
 export { removalOrder } from './removal-order';
 export { strandedReplicas, type StrandedReplicas } from './stranded-replicas';
 export { bindingOrder, compareText, gpuRequest, replicaId, type GpuRequest } from './replica-state';

@@ -1,6 +1,6 @@
-import { Tier } from '@helios/api';
+import { NodePool, Tier } from '@helios/api';
 import { describe, expect, it } from 'vitest';
-import { PoolOfferings, pricePerGpu } from './pool-offerings';
+import { PoolOfferings, pricePerGpu, sameOffer } from './pool-offerings';
 import { pool } from './testing/fixtures';
 
 const R = Tier.TIER_RESERVED;
@@ -51,5 +51,16 @@ describe('PoolOfferings', () => {
     expect(names(east.ofTiers([R]).fitting(4).available(new Date('2025-01-01T11:00:00Z')))).toEqual(['east/res', 'east/out']);
     expect(PoolOfferings.of(pools).inCell('north').cheapest()).toBeUndefined();
     expect(PoolOfferings.of(pools).ofGpuType('').pools).toHaveLength(pools.length);
+  });
+
+  it.each<{ name: string; change: (p: NodePool) => NodePool; same: boolean }>([
+    { name: 'members and GPUs reported', change: (p) => ({ ...p, status: { ...p.status!, ready: 3, gpus: [{ tier: p.spec!.tier, gpuType: 'h100', provisioned: 24, allocated: 5, free: 19, unhealthy: 0 }] } }), same: true },
+    { name: 'desired raised', change: (p) => ({ ...p, status: { ...p.status!, desired: 4 } }), same: false },
+    { name: 'max lowered', change: (p) => ({ ...p, spec: { ...p.spec!, max: 2 } }), same: false },
+    { name: 'scaled up just now', change: (p) => ({ ...p, status: { ...p.status!, lastScaleUpTime: '2025-01-01T10:00:00Z' } }), same: false },
+    { name: 'marked CapacityUnavailable', change: () => pool('east', 'od', { unavailableSince: '2025-01-01T10:00:00Z' }), same: false },
+  ])('sameOffer: $name -> $same', ({ change, same }) => {
+    const before = pool('east', 'od');
+    expect(sameOffer(before, change(before))).toBe(same);
   });
 });

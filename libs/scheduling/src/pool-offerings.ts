@@ -1,4 +1,5 @@
-import type { NodePool, Tier } from '@helios/api';
+import { canonicalJson, type NodePool, type Tier } from '@helios/api';
+import { POOL_CONDITIONS } from '@helios/replica-lifecycle';
 import { capacityUnavailable, DEFAULT_CAPACITY_BACKOFF_SECONDS } from './capacity-unavailable';
 import { compareText } from './replica-state';
 import { tierRank } from './tiers';
@@ -18,6 +19,22 @@ export function pricePerGpu(pool: NodePool): number {
   const price = pool.spec?.hourlyPrice ?? 0;
   const gpus = pool.spec?.gpusPerNode ?? 0;
   return price > 0 && gpus > 0 ? price / gpus : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Tells whether two states of a pool offer the same capacity to placement and the planner: the
+ * same spec, desired count, last scale-up and CapacityUnavailable condition. The cell agent's
+ * reports of members and GPUs (written as replicas bind) change none of these, and need not wake
+ * either.
+ */
+export function sameOffer(a: NodePool, b: NodePool): boolean {
+  const unavailable = (p: NodePool) => p.status?.conditions.find((c) => c.type === POOL_CONDITIONS.capacityUnavailable);
+  return (
+    canonicalJson(a.spec ?? {}) === canonicalJson(b.spec ?? {}) &&
+    (a.status?.desired ?? 0) === (b.status?.desired ?? 0) &&
+    (a.status?.lastScaleUpTime ?? '') === (b.status?.lastScaleUpTime ?? '') &&
+    canonicalJson(unavailable(a) ?? {}) === canonicalJson(unavailable(b) ?? {})
+  );
 }
 
 /**

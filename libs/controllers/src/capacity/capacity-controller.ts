@@ -2,7 +2,7 @@ import { canonicalJson, NodePoolStatus, Replica, Tier, type Cell, type Deploymen
 import { planCapacity, scaleDownBlockedUntil, type PoolPlan } from '@helios/capacity';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsNode, CELL_CONDITIONS, demandingReplicas, POOL_CONDITIONS } from '@helios/replica-lifecycle';
-import { poolKey, replicaId, strandedReplicas } from '@helios/scheduling';
+import { poolKey, replicaId, sameOffer, strandedReplicas } from '@helios/scheduling';
 import { BY_CELL, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { changesFootprint } from '../footprint-change';
@@ -53,7 +53,7 @@ export class CapacityController implements ManagedController {
     // pool's members and GPUs, a cell's totals, a replica's phase once bound) and the deployment
     // controller's status writes cannot, and during a burst they are most of the events.
     const coalesce = { coalesceMs: this.settings.coalesceMs };
-    term.watch(pools, (e) => (e.previous && samePlanInput(e.previous, e.object) ? undefined : e.object.spec?.cell), coalesce);
+    term.watch(pools, (e) => (e.previous && sameOffer(e.previous, e.object) ? undefined : e.object.spec?.cell), coalesce);
     term.watch(nodes, (e) => cellsOf(e.object.spec?.cell, e.previous?.spec?.cell), coalesce);
     term.watch(replicas, (e) => (changesFootprint(e) ? cellsOf(e.object.spec?.cell, e.previous?.spec?.cell) : undefined), coalesce);
     // A tier policy changes what every cell's waiting replicas may use.
@@ -186,17 +186,6 @@ export class CapacityController implements ManagedController {
     for (const cell of this.replicas?.indexValues(BY_CELL) ?? []) cells.add(cell);
     return cells;
   }
-}
-
-/** True when two states of a pool plan the same: spec, desired, last scale-up and CapacityUnavailable alike. */
-function samePlanInput(a: NodePool, b: NodePool): boolean {
-  const unavailable = (p: NodePool) => p.status?.conditions.find((c) => c.type === POOL_CONDITIONS.capacityUnavailable);
-  return (
-    canonicalJson(a.spec ?? {}) === canonicalJson(b.spec ?? {}) &&
-    (a.status?.desired ?? 0) === (b.status?.desired ?? 0) &&
-    (a.status?.lastScaleUpTime ?? '') === (b.status?.lastScaleUpTime ?? '') &&
-    canonicalJson(unavailable(a) ?? {}) === canonicalJson(unavailable(b) ?? {})
-  );
 }
 
 function sameTierPolicy(a: Deployment, b: Deployment): boolean {

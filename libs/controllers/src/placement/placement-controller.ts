@@ -1,7 +1,7 @@
 import { metaOf, Replica, ReplicaPhase } from '@helios/api';
 import { AssumedWrites, systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsCell, isBound } from '@helios/replica-lifecycle';
-import { replicaId, type Unplaceable } from '@helios/scheduling';
+import { replicaId, sameOffer, type Unplaceable } from '@helios/scheduling';
 import { BY_CELL, BY_DEPLOYMENT, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
 import { changesFootprint } from '../footprint-change';
@@ -87,7 +87,9 @@ export class PlacementController implements ManagedController {
       if (freesCapacity(e.type, e.object, e.previous)) for (const name of waiting.deployments()) keys.add(name);
       return keys;
     });
+    // A pool's member and GPU reports (written as replicas bind) offer nothing new.
     term.watch(pools, (e) => {
+      if (e.previous && sameOffer(e.previous, e.object)) return undefined;
       view.invalidate(e.object.spec?.cell);
       view.invalidate(e.previous?.spec?.cell);
       return waiting.deployments();
@@ -97,7 +99,8 @@ export class PlacementController implements ManagedController {
       view.invalidate(e.previous?.spec?.cell);
       return waiting.deployments();
     });
-    term.watch(cells, () => waiting.deployments());
+    // Only a cell's phase decides whether it is a candidate; its GPU totals are reports.
+    term.watch(cells, (e) => (e.previous && e.previous.status?.phase === e.object.status?.phase ? undefined : waiting.deployments()));
     term.resync(() => waiting.deployments(), RESYNC_MS);
     this.deployments = deployments;
     this.cells = cells;
