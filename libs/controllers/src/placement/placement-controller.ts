@@ -1,4 +1,4 @@
-import { metaOf, Replica, ReplicaPhase } from '@helios/api';
+import { canonicalJson, metaOf, Replica, ReplicaPhase } from '@helios/api';
 import { AssumedWrites, systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsCell, isBound } from '@helios/replica-lifecycle';
 import { replicaId, sameOffer, type Unplaceable } from '@helios/scheduling';
@@ -74,7 +74,10 @@ export class PlacementController implements ManagedController {
     };
     const view = new PlacementView(cache, new AssumedWrites<Replica>((replica) => replica.spec?.cell ?? ''), { now: () => this.clock.now(), capacityUnavailableBackoffSeconds: this.backoffSeconds });
     const waiting = new WaitingReplicas(replicas);
-    term.watch(deployments, (e) => (e.type === 'deleted' ? undefined : (e.object.metadata?.name ?? '')));
+    // The deployment controller's status writes (one per replica phase change) place nothing.
+    term.watch(deployments, (e) =>
+      e.type === 'deleted' || (e.previous && canonicalJson(e.previous.spec ?? {}) === canonicalJson(e.object.spec ?? {})) ? undefined : (e.object.metadata?.name ?? ''),
+    );
     term.watch(replicas, (e) => {
       waiting.observe(replicaId(e.object), e.type === 'deleted' ? undefined : e.object);
       if (changesFootprint(e)) {
