@@ -2,7 +2,7 @@ import type { Replica } from '@helios/api';
 import type { Logger } from '@helios/config';
 import { AssumedWrites, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import type { CloudProvider } from '@helios/provider';
-import { replicaId, sameFootprint } from '@helios/scheduling';
+import { changesFootprint, replicaId } from '@helios/scheduling';
 import { BY_CELL, type Fence, type Informer, type KeyInformer, type Keys, type Lease, type LeasePool, type ResourceStore } from '@helios/store';
 import type { Etcd3 } from 'etcd3';
 import type { CellAgentSettings } from './cell-agent-settings';
@@ -35,6 +35,7 @@ export interface CellControllers {
 }
 
 const BIND_KEY = 'bind';
+
 const TERM_KEY = 'cell-term';
 
 /** One term's caches, scoped to the cell, and what the pool reconciler and binder share. */
@@ -158,7 +159,9 @@ export function cellControllers(deps: CellControllerDeps): CellControllers {
       term.watch(t.heartbeats, (e) => t.poolOfNode(e.key.slice(t.heartbeats.prefix.length)));
       // A replica bound or gone changes whether its node is idle, and the GPUs its pool reports.
       term.watch(t.replicaInformer, (e) =>
-        inCell(e.object.spec?.cell, e.previous?.spec?.cell) ? [t.poolOfNode(e.object.spec?.node), t.poolOfNode(e.previous?.spec?.node)].filter((p): p is string => !!p) : undefined,
+        inCell(e.object.spec?.cell, e.previous?.spec?.cell) && changesFootprint(e)
+          ? [t.poolOfNode(e.object.spec?.node), t.poolOfNode(e.previous?.spec?.node)].filter((p): p is string => !!p)
+          : undefined,
       );
       term.resync(() => t.poolNames(), resyncMs);
       t.wakes.push(() => t.poolNames().forEach((p) => term.enqueue(p)));
@@ -188,11 +191,8 @@ export function cellControllers(deps: CellControllerDeps): CellControllers {
       const t = termOf(term);
       term.watch(t.nodeInformer, () => BIND_KEY);
       term.watch(t.heartbeats, () => BIND_KEY);
-      // Only a change of what a replica takes of the cell can change a binding: not a phase report
-      // of a bound replica, nor the binder's own wait reasons.
-      term.watch(t.replicaInformer, (e) =>
-        inCell(e.object.spec?.cell, e.previous?.spec?.cell) && (e.type !== 'modified' || !sameFootprint(e.previous, e.object)) ? BIND_KEY : undefined,
-      );
+      // A phase report of a bound replica or a wait reason (most events of a busy cell) binds nothing.
+      term.watch(t.replicaInformer, (e) => (inCell(e.object.spec?.cell, e.previous?.spec?.cell) && changesFootprint(e) ? BIND_KEY : undefined));
       term.resync(() => [BIND_KEY], resyncMs);
       t.wakes.push(() => term.enqueue(BIND_KEY));
     },
@@ -210,7 +210,7 @@ export function cellControllers(deps: CellControllerDeps): CellControllers {
       term.watch(t.pools, () => cell);
       term.watch(t.nodeInformer, () => cell);
       term.watch(t.heartbeats, () => cell);
-      term.watch(t.replicaInformer, (e) => (inCell(e.object.spec?.cell, e.previous?.spec?.cell) ? cell : undefined));
+      term.watch(t.replicaInformer, (e) => (inCell(e.object.spec?.cell, e.previous?.spec?.cell) && changesFootprint(e) ? cell : undefined));
       term.resync(() => [cell], resyncMs);
       t.wakes.push(() => term.enqueue(cell));
     },

@@ -23,7 +23,7 @@ export {
   type Unplaceable,
   type UnplaceableReason,
 } from './place-replicas';
-export { sameFootprint } from './replica-footprint';
+export { changesFootprint, sameFootprint, type ReplicaChange } from './replica-footprint';
 export { byCost, PoolOfferings, poolKey, pricePerGpu, sameOffer } from './pool-offerings';
 export { removalOrder } from './removal-order';
 export { strandedReplicas, type StrandedReplicas } from './stranded-replicas';

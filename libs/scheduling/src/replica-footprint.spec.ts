@@ -1,6 +1,6 @@
 import { Replica, ReplicaPhase, Tier } from '@helios/api';
 import { describe, expect, it } from 'vitest';
-import { sameFootprint } from './replica-footprint';
+import { changesFootprint, sameFootprint } from './replica-footprint';
 
 const P = ReplicaPhase;
 const T = '2025-01-01T00:00:00.000Z';
@@ -31,5 +31,14 @@ describe('sameFootprint', () => {
   ])('$name -> same $same', ({ a, b, same }) => {
     expect(sameFootprint(a, b)).toBe(same);
     expect(sameFootprint(b, a)).toBe(same);
+  });
+
+  it('changesFootprint: an addition or deletion always changes it, a modification when the states differ', () => {
+    const placed = replica({ cell: 'c1' });
+    const ready = replica({ cell: 'c1', node: 'n1', indices: [0], phase: P.REPLICA_PHASE_READY });
+    expect(changesFootprint({ type: 'added', object: placed })).toBe(true);
+    expect(changesFootprint({ type: 'deleted', object: ready })).toBe(true);
+    expect(changesFootprint({ type: 'modified', object: ready, previous: { ...ready, status: { ...ready.status!, phase: P.REPLICA_PHASE_STARTING } } })).toBe(false);
+    expect(changesFootprint({ type: 'modified', object: ready, previous: placed })).toBe(true);
   });
 });

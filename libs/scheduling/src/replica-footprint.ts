@@ -28,3 +28,21 @@ export function sameFootprint(a: Replica | undefined, b: Replica | undefined): b
   const rb = gpuRequest(b);
   return ra.gpus === rb.gpus && ra.gpuType === rb.gpuType && isDemanding(a) === isDemanding(b) && awaitsNode(a) === awaitsNode(b);
 }
+
+/** A change of a replica as a cache reports it (the store's informer events have this shape). */
+export interface ReplicaChange {
+  type: 'added' | 'modified' | 'deleted';
+  /** The new state; for a deletion, the last one. */
+  object: Replica;
+  /** The state before a modification. */
+  previous?: Replica;
+}
+
+/**
+ * Tells whether a change alters what the replica takes of its cell (see sameFootprint): an
+ * addition or deletion always does, a phase report of a bound replica never does. Placement, the
+ * capacity planner, the node binder and the cell's GPU reports wake only for these.
+ */
+export function changesFootprint(change: ReplicaChange): boolean {
+  return change.type !== 'modified' || !sameFootprint(change.previous, change.object);
+}

@@ -2,10 +2,9 @@ import { canonicalJson, NodePoolStatus, Replica, Tier, type Cell, type Deploymen
 import { planCapacity, scaleDownBlockedUntil, type PoolPlan } from '@helios/capacity';
 import { systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsNode, CELL_CONDITIONS, demandingReplicas, POOL_CONDITIONS } from '@helios/replica-lifecycle';
-import { poolKey, replicaId, sameOffer, strandedReplicas } from '@helios/scheduling';
+import { changesFootprint, poolKey, replicaId, sameOffer, strandedReplicas } from '@helios/scheduling';
 import { BY_CELL, isConflict, isNotFound, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
-import { changesFootprint } from '../footprint-change';
 import { plannerOptions, resolveCapacitySettings, type CapacitySettings } from './capacity-settings';
 
 /**

@@ -1,10 +1,9 @@
 import { canonicalJson, metaOf, Replica, ReplicaPhase } from '@helios/api';
 import { AssumedWrites, systemClock, type Clock, type ControllerTerm, type ManagedController, type ReconcileContext, type ReconcileResult } from '@helios/controller-runtime';
 import { awaitsCell, isBound } from '@helios/replica-lifecycle';
-import { replicaId, sameOffer, type Unplaceable } from '@helios/scheduling';
+import { changesFootprint, replicaId, sameOffer, type Unplaceable } from '@helios/scheduling';
 import { BY_CELL, BY_DEPLOYMENT, type Informer, type WriteOptions } from '@helios/store';
 import type { ControllerDeps } from '../controller-deps';
-import { changesFootprint } from '../footprint-change';
 import { resolveCapacitySettings } from '../capacity/capacity-settings';
 import { PlacementView, type PlacementCache } from './placement-view';
 
