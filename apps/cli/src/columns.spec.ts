@@ -1,4 +1,4 @@
-import { Cell, CellPhase, Deployment, Node, NodePhase, NodePool, Replica, ReplicaPhase, Tier } from '@helios/api';
+import { Cell, CellPhase, Deployment, LoadSignal, Node, NodePhase, NodePool, Replica, ReplicaPhase, Tier } from '@helios/api';
 import { describe, expect, it } from 'vitest';
 import { tableOf } from './columns';
 
@@ -55,8 +55,20 @@ describe('tableOf', () => {
 
   it('deployments', () => {
     const d = Deployment.fromPartial({ metadata: meta('llama'), spec: { replicas: 3, template: { gpus: 2, gpuType: 'h100', command: ['python', 'serve.py'] }, placement: { cells: ['a', 'b'] } }, status: { readyReplicas: 2, updatedReplicas: 1, availableReplicas: 2, revision: 4 } });
-    expect(tableOf('deployment', [d], false, NOW).rows).toEqual([['llama', '3', '2', '1', '2', '4', '3m']]);
-    expect(tableOf('deployment', [d], true, NOW).rows[0]!.slice(6)).toEqual(['2', 'h100', 'a,b', 'python serve.py', '3m']);
+    expect(tableOf('deployment', [d], false, NOW)).toEqual({
+      header: ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UPDATED', 'AVAILABLE', 'MIN', 'MAX', 'SIGNAL', 'REVISION', 'AGE'],
+      rows: [['llama', '3', '0', '2', '1', '2', '<none>', '<none>', '<none>', '4', '3m']],
+    });
+    expect(tableOf('deployment', [d], true, NOW).rows[0]!.slice(10)).toEqual(['2', 'h100', 'a,b', 'python serve.py', '3m']);
+  });
+
+  it('autoscaled deployments: min, max and the signals with their targets', () => {
+    const d = Deployment.fromPartial({
+      metadata: meta('llama'),
+      spec: { replicas: 7, autoscaling: { minReplicas: 0, maxReplicas: 20, targetLoad: 4, metrics: [{ signal: LoadSignal.LOAD_SIGNAL_QUEUE_DEPTH, target: 2 }, { signal: LoadSignal.LOAD_SIGNAL_GAUGE, gauge: 'kv-cache', target: 0.8 }] } },
+      status: { replicas: 5, readyReplicas: 4 },
+    });
+    expect(tableOf('deployment', [d], false, NOW).rows).toEqual([['llama', '7', '5', '4', '0', '0', '0', '20', 'InFlight=4,QueueDepth=2,kv-cache=0.8', '0', '3m']]);
   });
 
   it('replicas', () => {

@@ -1,4 +1,4 @@
-import { CellPhase, enumDisplayName, metaOf, NodePhase, ReplicaPhase, Tier, type AnyResource, type GpuCapacity, type KindName, type ResourceTypes } from '@helios/api';
+import { CellPhase, enumDisplayName, LoadSignal, metaOf, NodePhase, ReplicaPhase, Tier, type AnyResource, type Autoscaling, type GpuCapacity, type KindName, type ResourceTypes } from '@helios/api';
 import { age } from './human-duration';
 
 /** One column of `helios get`: its header and how to compute its cell. */
@@ -30,6 +30,19 @@ const gpuSum = (gpus: readonly GpuCapacity[], state: 'free' | 'unhealthy'): stri
 
 /** A cell's allocated/provisioned GPUs of one tier, for the per-tier columns of `-o wide`. */
 const tierUsage = (t: Tier, header: string) => ({ header, cell: (c: ResourceTypes['cell']) => gpuUsage((c.status?.gpus ?? []).filter((g) => g.tier === t)) });
+
+/**
+ * The signals an autoscaled deployment follows, each with its target per replica:
+ * `InFlight=4`, `InFlight=4,kv-cache=0.8` (a gauge by its name); '<none>' when it is not autoscaled.
+ */
+function autoscalingSignals(autoscaling: Autoscaling | undefined): string {
+  if (!autoscaling) return NONE;
+  const signals = [
+    ...(autoscaling.targetLoad > 0 ? [`InFlight=${autoscaling.targetLoad}`] : []),
+    ...(autoscaling.metrics ?? []).map((m) => `${m.signal === LoadSignal.LOAD_SIGNAL_GAUGE ? m.gauge : word(LoadSignal as unknown as Record<string, number>, m.signal)}=${m.target}`),
+  ];
+  return list(signals);
+}
 
 const NAME = { header: 'NAME', cell: (r: AnyResource) => metaOf(r).name };
 const AGE = { header: 'AGE', cell: (r: AnyResource, now: number) => age(metaOf(r).createdAt, now) };
@@ -105,10 +118,15 @@ export const COLUMNS: { [K in KindName]: KindColumns<K> } = {
   deployment: {
     columns: [
       NAME,
-      { header: 'REPLICAS', cell: (d) => String(d.spec?.replicas ?? 0) },
+      // spec.replicas: what the autoscaler (or the operator) wants; CURRENT: the replicas that exist.
+      { header: 'DESIRED', cell: (d) => String(d.spec?.replicas ?? 0) },
+      { header: 'CURRENT', cell: (d) => String(d.status?.replicas ?? 0) },
       { header: 'READY', cell: (d) => String(d.status?.readyReplicas ?? 0) },
       { header: 'UPDATED', cell: (d) => String(d.status?.updatedReplicas ?? 0) },
       { header: 'AVAILABLE', cell: (d) => String(d.status?.availableReplicas ?? 0) },
+      { header: 'MIN', cell: (d) => (d.spec?.autoscaling ? String(d.spec.autoscaling.minReplicas) : NONE) },
+      { header: 'MAX', cell: (d) => (d.spec?.autoscaling ? String(d.spec.autoscaling.maxReplicas) : NONE) },
+      { header: 'SIGNAL', cell: (d) => autoscalingSignals(d.spec?.autoscaling) },
       { header: 'REVISION', cell: (d) => String(d.status?.revision ?? 0) },
       AGE,
     ],

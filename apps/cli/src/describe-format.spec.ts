@@ -93,4 +93,32 @@ describe('describeResource', () => {
     );
     expect(describeResource(wrap('deployment', Deployment.fromPartial({ metadata: { name: 'x' } })), NOW)).toContain('Spec:              <none>\nStatus:            <none>\n');
   });
+
+  it('shows the recent scaling decisions of an autoscaled deployment as a table, and the last request', () => {
+    const d = wrap('deployment', Deployment.fromPartial({
+      metadata: { name: 'llama' },
+      spec: { replicas: 6, autoscaling: { minReplicas: 1, maxReplicas: 10, targetLoad: 4 } },
+      status: {
+        autoscaling: {
+          desiredReplicas: 6,
+          panic: true,
+          decisions: [
+            { decisionTime: '2024-05-04T11:58:00.000Z', fromReplicas: 2, toReplicas: 6, reason: 'Panic', message: 'in-flight 22 -> 6' },
+            { decisionTime: '2024-05-04T11:59:00.000Z', fromReplicas: 6, toReplicas: 6, reason: 'Requested', message: 'requested 6' },
+          ],
+          request: { replicas: 6, reason: 'forecast', requestTime: '2024-05-04T11:50:00.000Z' },
+        },
+      },
+    }));
+    const text = describeResource(d, NOW);
+    expect(text).toContain(
+      [
+        '    Decisions:',
+        '      Decision Time              From Replicas   To Replicas   Reason      Message',
+        '      2024-05-04T11:58:00.000Z   2               6             Panic       in-flight 22 -> 6',
+        '      2024-05-04T11:59:00.000Z   6               6             Requested   requested 6',
+      ].join('\n'),
+    );
+    expect(text).toMatch(/Request Time: +2024-05-04T11:50:00.000Z \(10m ago\)/);
+  });
 });

@@ -181,8 +181,8 @@ describe('helios get', () => {
         'n-1    us-east   gpu-a   OnDemand   8      Ready,SchedulingDisabled   3d',
       ].join('\n')],
       [['get', 'deploy'], [
-        'NAME    REPLICAS   READY   UPDATED   AVAILABLE   REVISION   AGE',
-        'llama   3          2       3         2           2          3d',
+        'NAME    DESIRED   CURRENT   READY   UPDATED   AVAILABLE   MIN      MAX      SIGNAL   REVISION   AGE',
+        'llama   3         0         2       3         2           <none>   <none>   <none>   2          3d',
       ].join('\n')],
       [['get', 'replicas'], [
         'NAME      DEPLOYMENT   CELL      NODE   PHASE   ENDPOINT        RESTARTS   AGE',

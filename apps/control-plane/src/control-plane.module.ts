@@ -9,6 +9,7 @@ import { GrpcServerHost } from './grpc/grpc-server-host';
 import { HealthzEndpoint } from './http/healthz-endpoint';
 import { MetricsEndpoint } from './http/metrics-endpoint';
 import { ControlPlaneLeadership } from './leadership/control-plane-leadership';
+import { LoadApi } from './load/load-api';
 import { DeploymentActions } from './operator/deployment-actions';
 import { EndpointWatch } from './operator/endpoint-watch';
 import { OperatorApi } from './operator/operator-api';
@@ -71,6 +72,7 @@ export class ControlPlaneModule {
         ResourceWatch,
         DeploymentActions,
         EndpointWatch,
+        LoadApi,
         GrpcServerHost,
         ControlPlaneLeadership,
       ],

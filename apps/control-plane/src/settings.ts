@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Resolved } from '@helios/config';
-import { CAPACITY_SETTINGS, FAILURE_SETTINGS } from '@helios/controllers';
+import { AUTOSCALER_SETTINGS, CAPACITY_SETTINGS, FAILURE_SETTINGS } from '@helios/controllers';
 
 /** Every setting of the control plane: flag, environment variable, default and one line of doc. */
 export const CONTROL_PLANE_SETTINGS = {
@@ -22,6 +22,7 @@ export const CONTROL_PLANE_SETTINGS = {
   nodeCredentialTtl: { flag: 'node-credential-ttl', env: 'HELIOS_NODE_CREDENTIAL_TTL', default: 86_400, min: 300, doc: 'lifetime in seconds of the credential a node gets at Join (RenewCredential gives a fresh one)' },
   ...CAPACITY_SETTINGS,
   ...FAILURE_SETTINGS,
+  ...AUTOSCALER_SETTINGS,
 };
 
 /** The control plane's resolved settings. */

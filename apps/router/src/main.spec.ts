@@ -21,7 +21,7 @@ describe('apps/router as a process', () => {
     proc = launchComponent({
       name: 'router',
       entry: 'apps/router/src/main.ts',
-      args: ['--listen', `127.0.0.1:${port}`, '--server', control.address, '--deployment', 'chat', '--retries', '2'],
+      args: ['--listen', `127.0.0.1:${port}`, '--server', control.address, '--deployment', 'chat', '--retries', '2', '--hold-timeout-ms', '0'],
       env: { HELIOS_LOG_FORMAT: 'json' },
       logFile,
     });

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterMetrics } from './router-metrics';
+import { RequestHold } from './request-hold';
 import { createRouter } from './router-server';
 
 describe('router over a live endpoint set', () => {
@@ -25,9 +26,9 @@ describe('router over a live endpoint set', () => {
   };
 
   // Ejection off unless a test is about it, so each request's path through the set is plain round-robin.
-  const route = async (retries: number, ejectMs = 0): Promise<{ url: string; metrics: RouterMetrics }> => {
+  const route = async (retries: number, ejectMs = 0, hold?: RequestHold): Promise<{ url: string; metrics: RouterMetrics }> => {
     const metrics = new RouterMetrics(() => endpoints.list().length);
-    const server = createRouter({ deployment: 'web', endpoints, metrics, retries, logger, ejectMs });
+    const server = createRouter({ deployment: 'web', endpoints, metrics, retries, logger, ejectMs, hold });
     routers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, metrics };
@@ -146,5 +147,35 @@ describe('router over a live endpoint set', () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('helios_router_requests_total{code="503"} 1');
     expect(text).toContain('helios_router_endpoints 0');
+  });
+
+  it('holds requests while the set is empty and forwards them once a replica is Ready; past the bound it answers 503', async () => {
+    const hold = new RequestHold({ maxHeld: 2, timeoutMs: 60_000 });
+    const unsubscribe = endpoints.on('change', (change) => change.endpoints.length > 0 && hold.release());
+    try {
+      const { url } = await route(1, 0, hold);
+      await setTo();
+      const first = infer(url);
+      const second = infer(url);
+      await waitFor('two requests held', () => hold.size === 2, 5_000, 10);
+      const third = await fetch(`${url}/v1/infer`);
+      expect(third.status).toBe(503);
+      expect(await third.json()).toEqual({ error: 'no ready endpoint for deployment web, and 2 requests already wait for one' });
+      await setTo(ep.a!);
+      expect(await Promise.all([first, second])).toEqual([
+        { status: 200, replica: 'web-a', header: 'web-a' },
+        { status: 200, replica: 'web-a', header: 'web-a' },
+      ]);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('answers 503 for a held request no replica came for in time', async () => {
+    const { url } = await route(1, 0, new RequestHold({ maxHeld: 10, timeoutMs: 50 }));
+    await setTo();
+    const res = await fetch(`${url}/v1/infer`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: 'no endpoint of deployment web became ready while the request waited' });
   });
 });

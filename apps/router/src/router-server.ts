@@ -1,6 +1,8 @@
 import type { Endpoint } from '@helios/api';
 import { parseHostPort, type Logger } from '@helios/config';
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LoadTracker } from './load-tracker';
+import type { RequestHold } from './request-hold';
 import { nextInTurn } from './round-robin';
 import type { RouterMetrics } from './router-metrics';
 import { resolveRouterSettings, type RouterSettings } from './router-settings';
@@ -17,6 +19,10 @@ export interface RouterOptions extends Partial<RouterSettings> {
   deployment: string;
   endpoints: EndpointSource;
   metrics: RouterMetrics;
+  /** Counts the load sent to each replica, for the load reports; none: not counted. */
+  load?: LoadTracker;
+  /** Holds requests while the set is empty (scale from zero); none: they are answered 503 at once. */
+  hold?: RequestHold;
   logger?: Logger;
 }
 
@@ -86,6 +92,16 @@ export function createRouter(options: RouterOptions): Server {
   const proxy = async (req: IncomingMessage, res: ServerResponse, started: number): Promise<void> => {
     const body = await readBody(req, maxBody);
     if (body === null) return answer(res, started, 413, { error: `request body larger than ${maxBody} bytes` });
+    if (options.hold && endpoints.list().length === 0) {
+      // No Ready replica (a deployment at zero, or not up yet): wait for one rather than refuse
+      // the request that is to wake it; the router reports the held requests as demand.
+      const gone = new AbortController();
+      res.on('close', () => gone.abort());
+      const outcome = await options.hold.wait(gone.signal);
+      if (outcome === 'cancelled') return answer(res, started, 499);
+      if (outcome === 'full') return answer(res, started, 503, { error: `no ready endpoint for deployment ${options.deployment}, and ${options.hold.size} requests already wait for one` });
+      if (outcome === 'timeout') return answer(res, started, 503, { error: `no endpoint of deployment ${options.deployment} became ready while the request waited` });
+    }
     const tried = new Set<string>();
     let lastError: UpstreamError | undefined;
     for (let attempt = 0; attempt <= retries; attempt++) {
@@ -94,9 +110,10 @@ export function createRouter(options: RouterOptions): Server {
       if (attempt > 0) metrics.retries.inc();
       tried.add(endpoint.replica);
       metrics.upstreamRequests.inc({ replica: endpoint.replica });
+      const finished = options.load?.start(endpoint.replica);
       try {
         const upstream = await send(req, body, endpoint);
-        return relay(upstream, res, endpoint, started);
+        return await relay(upstream, res, endpoint, started);
       } catch (err) {
         const failure = err instanceof UpstreamError ? err : new UpstreamError('EUNKNOWN', endpoint, { cause: err });
         metrics.upstreamErrors.inc({ error: failure.code });
@@ -105,6 +122,8 @@ export function createRouter(options: RouterOptions): Server {
         if (failure.code === 'ETIMEDOUT') return answer(res, started, 504, { error: `replica ${failure.message}` });
         if (!RETRYABLE.has(failure.code)) break;
         if (ejectMs > 0) ejectedUntil.set(endpoint.replica, Date.now() + ejectMs);
+      } finally {
+        finished?.();
       }
     }
     if (!lastError) return answer(res, started, 503, { error: `no ready endpoint for deployment ${options.deployment}` });

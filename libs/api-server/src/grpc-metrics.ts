@@ -1,4 +1,4 @@
-import { status, type handleServerStreamingCall, type handleUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
+import { status, type handleClientStreamingCall, type handleServerStreamingCall, type handleUnaryCall, type ServerReadableStream, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from '@helios/config';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { toStatus } from './api-error';
@@ -66,6 +66,23 @@ export class GrpcMetrics {
   observe(method: string, code: status, seconds: number): void {
     this.requests.inc({ method, code: status[code] });
     this.duration.observe({ method }, seconds);
+  }
+
+  /** A client-streaming handler from an async function that resolves with the one response. */
+  clientStream<Req, Res>(method: string, handler: (call: ServerReadableStream<Req, Res>) => Promise<Res>): handleClientStreamingCall<Req, Res> {
+    return (call, callback) => {
+      const stop = this.duration.startTimer({ method });
+      handler(call).then(
+        (response) => {
+          this.record(method, status.OK, stop);
+          callback(null, response);
+        },
+        (err: unknown) => {
+          const { code, details } = this.fail(method, err, stop);
+          callback({ code, details });
+        },
+      );
+    };
   }
 
   private fail(method: string, err: unknown, stop: () => void): { code: status; details: string } {

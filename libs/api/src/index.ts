@@ -35,6 +35,17 @@ export {
   type OperatorServiceServer,
 } from './gen/helios/v1/operator';
 export {
+  LoadReport,
+  ReplicaLoad,
+  ReportLoadRequest,
+  ReportLoadResponse,
+  RequestReplicasRequest,
+  RequestReplicasResponse,
+  StreamLoadRequest,
+  StreamLoadResponse,
+  protoMetadata as loadProtoMetadata,
+} from './gen/helios/v1/load';
+export {
   AssignmentEvent,
   AssignmentEventType,
   JoinRequest,

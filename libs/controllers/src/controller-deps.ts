@@ -1,6 +1,7 @@
 import type { Logger } from '@helios/config';
 import type { Clock, ControllerMetrics } from '@helios/controller-runtime';
 import type { Etcd3, Fence, Keys, ResourceStore } from '@helios/store';
+import type { AutoscalerSettings } from './autoscaler/autoscaler-settings';
 import type { CapacitySettings } from './capacity/capacity-settings';
 import type { FailureSettings } from './node-lifecycle/failure-settings';
 
@@ -18,4 +19,6 @@ export interface ControllerDeps {
   capacity?: CapacitySettings;
   /** The failure-storm limiter's knobs from the control plane's settings; its defaults when absent. */
   failure?: FailureSettings;
+  /** The autoscaler's knobs from the control plane's settings; their defaults when absent. */
+  autoscaler?: Partial<AutoscalerSettings>;
 }

@@ -1,3 +1,5 @@
+export { AutoscalerController } from './autoscaler/autoscaler-controller';
+export { AUTOSCALER_SETTINGS, resolveAutoscalerSettings, type AutoscalerSettings } from './autoscaler/autoscaler-settings';
 export { CAPACITY_SETTINGS, plannerOptions, resolveCapacitySettings, type CapacitySettings } from './capacity/capacity-settings';
 export { CapacityController } from './capacity/capacity-controller';
 export { CellLivenessController } from './cell-liveness/cell-liveness-controller';

@@ -48,6 +48,9 @@ function handlers(): OperatorServiceServer {
     listBootstrapTokens: unimplemented,
     deleteBootstrapToken: unimplemented,
     watchEndpoints: (call) => call.emit('error', { code: status.UNIMPLEMENTED, details: 'not in this test server' }),
+    reportLoad: unimplemented,
+    streamLoad: unimplemented,
+    requestReplicas: unimplemented,
   };
 }
 

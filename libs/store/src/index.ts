@@ -18,6 +18,7 @@ export { Keys } from './keys';
 export { LeaderElection, type ElectionState, type LeaderElectionOptions } from './leader-election';
 export { LeasePool, type Lease, type LeasePoolOptions } from './lease-pool';
 export { LeaseRenewer, type LeaseRenewerOptions } from './lease-renewer';
+export { decodeLoadReport, LoadReportWriter, type LoadReportWriterOptions } from './load-report-writer';
 export { prefixRangeEnd, readPrefix, type PrefixSnapshot } from './prefix-range';
 export { decodeResource, encodeResource } from './resource-codec';
 export { ResourceStore, type DeleteOptions, type ListResult, type WriteOptions } from './resource-store';

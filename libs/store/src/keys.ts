@@ -7,7 +7,7 @@ import { KINDS, type KindName } from '@helios/api';
  * /helios/v1/cells/<cell>                 /helios/v1/heartbeats/<cell>/<node>
  * /helios/v1/pools/<cell>/<pool>          /helios/v1/agents/<cell>
  * /helios/v1/nodes/<cell>/<node>          /helios/v1/election/<component>
- * /helios/v1/deployments/<deployment>     /helios/v1/load/<deployment>/<replica>
+ * /helios/v1/deployments/<deployment>     /helios/v1/load/<deployment>/<reporter>
  * /helios/v1/replicas/<deployment>/<replica>  /helios/v1/tokens/<id>
  *                                             /helios/v1/secrets/<name>
  * ```
@@ -92,9 +92,9 @@ export class Keys {
     return `${this.root}/secrets/${segment(name, 'secret name')}`;
   }
 
-  /** The load report of one replica, bound to a short lease. */
-  load(deployment: string, replica: string): string {
-    return `${this.loads(deployment)}${segment(replica, 'replica name')}`;
+  /** The load report of one reporter (a router, or a replica reporting itself) on a deployment, bound to a short lease. */
+  load(deployment: string, reporter: string): string {
+    return `${this.loads(deployment)}${segment(reporter, 'reporter')}`;
   }
 
   /** The prefix of all load reports, or of one deployment's. */

@@ -60,4 +60,16 @@ describe('planApply', () => {
     const current = Cell.fromPartial({ metadata: { name: 'c', generation: 1, resourceVersion: 2 }, spec: { provider: 'sim', region: '', zones: [] } });
     expect(planApply('cell', request, current, facts).action).toBe('unchanged');
   });
+
+  it('leaves spec.replicas of an autoscaled deployment to the autoscaler', () => {
+    const autoscaling = { minReplicas: 1, maxReplicas: 10, targetLoad: 2 };
+    const current = Deployment.fromPartial({ metadata: { name: 'd', generation: 2, resourceVersion: 5 }, spec: { replicas: 7, template: { command: ['x'] }, autoscaling } });
+    const again = Deployment.fromPartial({ metadata: { name: 'd' }, spec: { replicas: 1, template: { command: ['x'] }, autoscaling } });
+    expect(planApply('deployment', again, current, facts).action).toBe('unchanged');
+    const widened = planApply('deployment', Deployment.fromPartial({ ...again, spec: { ...again.spec, autoscaling: { ...autoscaling, maxReplicas: 20 } } }), current, facts);
+    expect(widened.action === 'update' && widened.object.spec?.replicas).toBe(7);
+    // Turning autoscaling off hands the count back to the manifest.
+    const manual = planApply('deployment', Deployment.fromPartial({ ...again, spec: { ...again.spec, autoscaling: undefined } }), current, facts);
+    expect(manual.action === 'update' && manual.object.spec?.replicas).toBe(1);
+  });
 });

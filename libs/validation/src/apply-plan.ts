@@ -25,6 +25,9 @@ export interface CreateFacts {
  *   generation + 1 only when the spec changed, so controllers see "new desired state" and not
  *   label edits; nothing to write when neither changed.
  * A request resourceVersion other than 0 must match the stored one (optimistic concurrency).
+ * While a deployment has spec.autoscaling (stored and requested), its spec.replicas is the
+ * autoscaler's, as the Kubernetes HPA owns a scale subresource: an Apply keeps the stored count,
+ * so re-applying a manifest does not undo the autoscaler's work.
  */
 export function planApply<K extends KindName>(kind: K, requested: ResourceTypes[K], stored: ResourceTypes[K] | undefined, facts: CreateFacts): ApplyPlan<ResourceTypes[K]> {
   const codec = KINDS[kind].codec as unknown as { fromPartial(o: unknown): ResourceTypes[K] };
@@ -41,13 +44,14 @@ export function planApply<K extends KindName>(kind: K, requested: ResourceTypes[
   if (want.resourceVersion !== 0 && want.resourceVersion !== have.resourceVersion) {
     return { action: 'stale', requested: want.resourceVersion, stored: have.resourceVersion };
   }
-  const specChanged = !sameSpec(kind, stored.spec, requested.spec);
+  const spec = withOwnedFields(kind, requested.spec, stored.spec);
+  const specChanged = !sameSpec(kind, stored.spec, spec);
   const labelsChanged = canonicalJson(have.labels ?? {}) !== canonicalJson(want.labels ?? {});
   if (!specChanged && !labelsChanged) return { action: 'unchanged', object: stored };
   const object = codec.fromPartial({
     ...stored,
     metadata: { ...have, labels: want.labels, generation: have.generation + (specChanged ? 1 : 0) },
-    spec: requested.spec,
+    spec,
   });
   return { action: 'update', object, specChanged };
 }
@@ -56,4 +60,13 @@ export function planApply<K extends KindName>(kind: K, requested: ResourceTypes[
 function sameSpec(kind: KindName, a: AnyResource['spec'], b: AnyResource['spec']): boolean {
   const codec = KINDS[kind].codec as unknown as { fromPartial(o: unknown): AnyResource };
   return canonicalJson(codec.fromPartial({ spec: a }).spec) === canonicalJson(codec.fromPartial({ spec: b }).spec);
+}
+
+/** The requested spec with the fields a controller owns kept as stored (see planApply). */
+function withOwnedFields(kind: KindName, requested: AnyResource['spec'], stored: AnyResource['spec']): AnyResource['spec'] {
+  if (kind !== 'deployment') return requested;
+  const want = requested as ResourceTypes['deployment']['spec'];
+  const have = stored as ResourceTypes['deployment']['spec'];
+  if (!want?.autoscaling || !have?.autoscaling) return requested;
+  return { ...want, replicas: have.replicas };
 }

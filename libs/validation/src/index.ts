@@ -4,6 +4,7 @@ export { validateEnum } from './enums';
 export { describeErrors, type FieldError } from './field-error';
 export { isExplicitZero, parseIntOrPercent, validateIntOrPercent, type IntOrPercent } from './int-or-percent';
 export { LIMITS } from './limits';
+export { validateLoadReport } from './load-report-rules';
 export { isDnsLabel, validateLabels, validateName } from './names';
 export { validateInt } from './numbers';
 export { validateString } from './strings';

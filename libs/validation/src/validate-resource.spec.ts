@@ -1,4 +1,4 @@
-import { Cell, Deployment, Node, NodePool, Replica, SpreadPolicy, Tier, type AnyResource, type KindName, type ResourceTypes } from '@helios/api';
+import { Cell, Deployment, LoadSignal, Node, NodePool, Replica, SpreadPolicy, Tier, type AnyResource, type KindName, type ResourceTypes } from '@helios/api';
 import { describe, expect, it } from 'vitest';
 import { validateResource } from './validate-resource';
 
@@ -137,8 +137,37 @@ const cases: Case[] = [
   tc({ name: 'autoscaling min > max', kind: 'deployment', change: (r) => void Object.assign(r.spec!.autoscaling!, { minReplicas: 5, maxReplicas: 4 }), paths: ['spec.autoscaling.minReplicas'], message: '(5 > 4)' }),
   tc({ name: 'autoscaling max 0', kind: 'deployment', change: (r) => void Object.assign(r.spec!.autoscaling!, { minReplicas: 0, maxReplicas: 0 }), paths: ['spec.autoscaling.maxReplicas'] }),
   tc({ name: 'autoscaling max over 10000', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.maxReplicas = 10_001), paths: ['spec.autoscaling.maxReplicas'] }),
-  tc({ name: 'autoscaling zero target', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.targetLoad = 0), paths: ['spec.autoscaling.targetLoad'], message: 'must be > 0' }),
+  tc({ name: 'autoscaling zero target', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.targetLoad = 0), paths: ['spec.autoscaling.targetLoad'], message: 'must be > 0 when spec.autoscaling.metrics is empty' }),
   tc({ name: 'autoscaling tolerance 2', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.tolerance = 2), paths: ['spec.autoscaling.tolerance'] }),
+  tc({ name: 'autoscaling on metrics alone', kind: 'deployment', change: (r) => void Object.assign(r.spec!.autoscaling!, { targetLoad: 0, metrics: [{ signal: LoadSignal.LOAD_SIGNAL_QUEUE_DEPTH, gauge: '', target: 2 }] }), paths: [] }),
+  tc({ name: 'autoscaling negative min', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.minReplicas = -1), paths: ['spec.autoscaling.minReplicas'] }),
+  tc({ name: 'autoscaling NaN target', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.targetLoad = NaN), paths: ['spec.autoscaling.targetLoad'], message: 'finite' }),
+  tc({ name: 'autoscaling panic window over the stable one', kind: 'deployment', change: (r) => void Object.assign(r.spec!.autoscaling!, { stableWindowSeconds: 10, panicWindowSeconds: 20 }), paths: ['spec.autoscaling.panicWindowSeconds'], message: '(20 > 10)' }),
+  tc({ name: 'autoscaling panic window over the default stable one', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.panicWindowSeconds = 61), paths: ['spec.autoscaling.panicWindowSeconds'] }),
+  tc({ name: 'autoscaling panic threshold 100', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.panicThresholdPercent = 100), paths: ['spec.autoscaling.panicThresholdPercent'] }),
+  tc({ name: 'autoscaling step percent 101', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.scaleDownMaxStepPercent = 101), paths: ['spec.autoscaling.scaleDownMaxStepPercent'] }),
+  tc({ name: 'autoscaling negative idle window', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.scaleToZeroIdleSeconds = -5), paths: ['spec.autoscaling.scaleToZeroIdleSeconds'] }),
+  tc({ name: 'autoscaling stable window over a day', kind: 'deployment', change: (r) => void (r.spec!.autoscaling!.stableWindowSeconds = 86_401), paths: ['spec.autoscaling.stableWindowSeconds'] }),
+  tc({
+    name: 'autoscaling metric problems',
+    kind: 'deployment',
+    change: (r) =>
+      void (r.spec!.autoscaling!.metrics = [
+        { signal: LoadSignal.LOAD_SIGNAL_UNSPECIFIED, gauge: '', target: 1 },
+        { signal: LoadSignal.LOAD_SIGNAL_GAUGE, gauge: '', target: 1 },
+        { signal: LoadSignal.LOAD_SIGNAL_IN_FLIGHT, gauge: 'x', target: 0 },
+        { signal: LoadSignal.LOAD_SIGNAL_GAUGE, gauge: 'kv', target: Infinity },
+        { signal: LoadSignal.LOAD_SIGNAL_GAUGE, gauge: 'kv', target: 1 },
+      ]),
+    paths: [
+      'spec.autoscaling.metrics[0].signal',
+      'spec.autoscaling.metrics[1].gauge',
+      'spec.autoscaling.metrics[2].gauge',
+      'spec.autoscaling.metrics[2].target',
+      'spec.autoscaling.metrics[3].target',
+      'spec.autoscaling.metrics[4]',
+    ],
+  }),
   tc({ name: 'negative history limit', kind: 'deployment', change: (r) => void (r.spec!.revisionHistoryLimit = -1), paths: ['spec.revisionHistoryLimit'] }),
   tc({
     name: 'several errors at once',

@@ -240,6 +240,9 @@ export class InMemoryOperator {
         if (!this.tokens.delete(call.request.id)) return fail(callback, status.NOT_FOUND, `bootstrap token ${call.request.id} not found (deleted, used up or expired)`);
         callback(null, {});
       },
+      reportLoad: (_call, callback) => fail(callback, status.UNIMPLEMENTED, 'ReportLoad is not implemented by the test server'),
+      streamLoad: (_call, callback) => fail(callback, status.UNIMPLEMENTED, 'StreamLoad is not implemented by the test server'),
+      requestReplicas: (_call, callback) => fail(callback, status.UNIMPLEMENTED, 'RequestReplicas is not implemented by the test server'),
     };
   }
 }

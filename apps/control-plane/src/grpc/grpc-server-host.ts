@@ -6,6 +6,7 @@ import { BootstrapTokenApi, nodeService, type NodeGateway, type NodeServiceHandl
 import { ReflectionService } from '@grpc/reflection';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HealthImplementation } from 'grpc-health-check';
+import { LoadApi } from '../load/load-api';
 import { DeploymentActions } from '../operator/deployment-actions';
 import { EndpointWatch } from '../operator/endpoint-watch';
 import { OperatorApi } from '../operator/operator-api';
@@ -43,6 +44,7 @@ export class GrpcServerHost implements OnApplicationBootstrap, BeforeApplication
     @Inject(DeploymentActions) actions: DeploymentActions,
     @Inject(EndpointWatch) endpoints: EndpointWatch,
     @Inject(CachedStreams) private readonly streams: CachedStreams,
+    @Inject(LoadApi) load: LoadApi,
     @Inject(GrpcMetrics) metrics: GrpcMetrics,
     @Inject(NODE_GATEWAY) private readonly gateway: NodeGateway,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -60,6 +62,9 @@ export class GrpcServerHost implements OnApplicationBootstrap, BeforeApplication
       createBootstrapToken: metrics.unary('CreateBootstrapToken', (request) => tokens.create(request)),
       listBootstrapTokens: metrics.unary('ListBootstrapTokens', (request) => tokens.list(request)),
       deleteBootstrapToken: metrics.unary('DeleteBootstrapToken', (request) => tokens.delete(request)),
+      reportLoad: metrics.unary('ReportLoad', (request) => load.reportLoad(request)),
+      streamLoad: metrics.clientStream('StreamLoad', (call) => load.streamLoad(call)),
+      requestReplicas: metrics.unary('RequestReplicas', (request) => load.requestReplicas(request)),
     };
     this.server.addService(OperatorServiceService, implementation);
     this.nodes = nodeService(gateway, {

@@ -39,7 +39,7 @@ export class ControlPlaneLeadership implements OnApplicationBootstrap, BeforeApp
     this.isLeader.set(0);
     const metrics = new ControllerMetrics(metricsRegistry);
     this.registry = new ControllerRegistry({ logger, informers: etcd.informers, metrics });
-    const deps = { client: etcd.client, keys, store, fence: () => this.election.fence(), metrics, logger, capacity: config, failure: config };
+    const deps = { client: etcd.client, keys, store, fence: () => this.election.fence(), metrics, logger, capacity: config, failure: config, autoscaler: config };
     for (const controller of controlPlaneControllers(deps)) this.registry.register(controller);
   }
 

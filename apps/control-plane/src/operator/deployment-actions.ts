@@ -19,9 +19,19 @@ export class DeploymentActions {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Sets spec.replicas; generation + 1 when it changes. */
+  /**
+   * Sets spec.replicas; generation + 1 when it changes. An autoscaled deployment's count is the
+   * autoscaler's (see planApply): FAILED_PRECONDITION, naming what to change instead.
+   */
   async scale(request: ScaleRequest): Promise<ScaleResponse> {
     const deployment = await this.edit(request.deployment, (current) => {
+      const autoscaling = current.spec?.autoscaling;
+      if (autoscaling) {
+        throw new ApiError(
+          status.FAILED_PRECONDITION,
+          `Deployment ${JSON.stringify(request.deployment)} is autoscaled (${autoscaling.minReplicas}..${autoscaling.maxReplicas} replicas): its replica count is the autoscaler's; change spec.autoscaling, or ask with RequestReplicas`,
+        );
+      }
       if (current.spec?.replicas === request.replicas) return undefined;
       return Deployment.fromPartial({
         ...current,

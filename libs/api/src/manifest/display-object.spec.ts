@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Resource } from '../gen/helios/v1/operator';
-import { Cell, CellPhase, Deployment, Node, NodePhase, NodePool, Replica, ReplicaPhase, SpreadPolicy, Tier } from '../gen/helios/v1/resources';
+import { Cell, CellPhase, Deployment, LoadSignal, Node, NodePhase, NodePool, Replica, ReplicaPhase, SpreadPolicy, Tier } from '../gen/helios/v1/resources';
 import { unwrap, wrap, type KindName } from '../kinds';
 import { decodeManifest } from './decode-manifest';
 import { toDisplayObject } from './display-object';
@@ -45,11 +45,24 @@ const FULL: [string, Resource][] = [
       template: TEMPLATE,
       strategy: { maxSurge: '1', maxUnavailable: '25%', minReadySeconds: 5, progressDeadlineSeconds: 600, drainSeconds: 10, terminationGraceSeconds: 30 },
       placement: { cells: ['c1', 'c2'], spread: SpreadPolicy.SPREAD_POLICY_PACK, tierPolicy: { allowed: [Tier.TIER_RESERVED, Tier.TIER_PREEMPTIBLE], maxPreemptiblePercent: 30 } },
-      autoscaling: { minReplicas: 1, maxReplicas: 10, targetLoad: 4.5, tolerance: 0.1, scaleDownStabilizationSeconds: 300 },
+      autoscaling: {
+        minReplicas: 1,
+        maxReplicas: 10,
+        targetLoad: 4.5,
+        tolerance: 0.1,
+        scaleDownStabilizationSeconds: 300,
+        metrics: [{ signal: LoadSignal.LOAD_SIGNAL_GAUGE, gauge: 'kv-cache', target: 0.8 }],
+        stableWindowSeconds: 60,
+        panicWindowSeconds: 6,
+        panicThresholdPercent: 200,
+        scaleDownMaxStepPercent: 50,
+        scaleDownStepSeconds: 15,
+        scaleToZeroIdleSeconds: 300,
+      },
       paused: true,
       revisionHistoryLimit: 5,
     },
-    status: { observedGeneration: 2, revision: 3, replicas: 3, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 1, conditions: [CONDITION], history: [{ revision: 2, templateHash: 'abc', template: TEMPLATE, createdAt: '2024-05-01T11:00:00.000Z' }], stableRevision: 2, progressTime: '2024-05-01T12:08:00.000Z' },
+    status: { observedGeneration: 2, revision: 3, replicas: 3, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 1, conditions: [CONDITION], history: [{ revision: 2, templateHash: 'abc', template: TEMPLATE, createdAt: '2024-05-01T11:00:00.000Z' }], stableRevision: 2, progressTime: '2024-05-01T12:08:00.000Z', autoscaling: { desiredReplicas: 3, panic: true, decisions: [{ decisionTime: '2024-05-01T12:07:00.000Z', fromReplicas: 2, toReplicas: 3, reason: 'ScaleUp', message: 'in-flight 11 -> 3' }], request: { replicas: 2, reason: 'forecast', requestTime: '2024-05-01T12:06:00.000Z' } } },
   }))],
   ['replica', wrap('replica', Replica.fromPartial({
     metadata: META,

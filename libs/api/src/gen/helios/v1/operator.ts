@@ -13,6 +13,8 @@ import {
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type ClientWritableStream,
+  type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -22,7 +24,16 @@ import {
 } from "@grpc/grpc-js";
 import type { FileDescriptorProto } from "ts-proto-descriptors";
 import { protoMetadata as protoMetadata1, Timestamp } from "../../google/protobuf/timestamp";
-import { Cell, Deployment, Node, NodePool, protoMetadata as protoMetadata2, Replica } from "./resources";
+import {
+  protoMetadata as protoMetadata2,
+  ReportLoadRequest,
+  ReportLoadResponse,
+  RequestReplicasRequest,
+  RequestReplicasResponse,
+  StreamLoadRequest,
+  StreamLoadResponse,
+} from "./load";
+import { Cell, Deployment, Node, NodePool, protoMetadata as protoMetadata3, Replica } from "./resources";
 
 export const protobufPackage = "helios.v1";
 
@@ -2416,6 +2427,38 @@ export const OperatorServiceService = {
       Buffer.from(DeleteBootstrapTokenResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteBootstrapTokenResponse => DeleteBootstrapTokenResponse.decode(value),
   },
+  /** Autoscaling (load.proto): a replica's or a router's load report, kept on a short lease. */
+  reportLoad: {
+    path: "/helios.v1.OperatorService/ReportLoad" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReportLoadRequest): Buffer => Buffer.from(ReportLoadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReportLoadRequest => ReportLoadRequest.decode(value),
+    responseSerialize: (value: ReportLoadResponse): Buffer => Buffer.from(ReportLoadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReportLoadResponse => ReportLoadResponse.decode(value),
+  },
+  /** The same, one report after another on one stream. */
+  streamLoad: {
+    path: "/helios.v1.OperatorService/StreamLoad" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: StreamLoadRequest): Buffer => Buffer.from(StreamLoadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StreamLoadRequest => StreamLoadRequest.decode(value),
+    responseSerialize: (value: StreamLoadResponse): Buffer => Buffer.from(StreamLoadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StreamLoadResponse => StreamLoadResponse.decode(value),
+  },
+  /** A replica count a service asks for, clamped to the deployment's autoscaling min and max. */
+  requestReplicas: {
+    path: "/helios.v1.OperatorService/RequestReplicas" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RequestReplicasRequest): Buffer =>
+      Buffer.from(RequestReplicasRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RequestReplicasRequest => RequestReplicasRequest.decode(value),
+    responseSerialize: (value: RequestReplicasResponse): Buffer =>
+      Buffer.from(RequestReplicasResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RequestReplicasResponse => RequestReplicasResponse.decode(value),
+  },
 } as const;
 
 export interface OperatorServiceServer extends UntypedServiceImplementation {
@@ -2446,6 +2489,12 @@ export interface OperatorServiceServer extends UntypedServiceImplementation {
   /** The bootstrap tokens that can still be used, without their secrets. */
   listBootstrapTokens: handleUnaryCall<ListBootstrapTokensRequest, ListBootstrapTokensResponse>;
   deleteBootstrapToken: handleUnaryCall<DeleteBootstrapTokenRequest, DeleteBootstrapTokenResponse>;
+  /** Autoscaling (load.proto): a replica's or a router's load report, kept on a short lease. */
+  reportLoad: handleUnaryCall<ReportLoadRequest, ReportLoadResponse>;
+  /** The same, one report after another on one stream. */
+  streamLoad: handleClientStreamingCall<StreamLoadRequest, StreamLoadResponse>;
+  /** A replica count a service asks for, clamped to the deployment's autoscaling min and max. */
+  requestReplicas: handleUnaryCall<RequestReplicasRequest, RequestReplicasResponse>;
 }
 
 export interface OperatorServiceClient extends Client {
@@ -2605,6 +2654,55 @@ export interface OperatorServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteBootstrapTokenResponse) => void,
   ): ClientUnaryCall;
+  /** Autoscaling (load.proto): a replica's or a router's load report, kept on a short lease. */
+  reportLoad(
+    request: ReportLoadRequest,
+    callback: (error: ServiceError | null, response: ReportLoadResponse) => void,
+  ): ClientUnaryCall;
+  reportLoad(
+    request: ReportLoadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReportLoadResponse) => void,
+  ): ClientUnaryCall;
+  reportLoad(
+    request: ReportLoadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReportLoadResponse) => void,
+  ): ClientUnaryCall;
+  /** The same, one report after another on one stream. */
+  streamLoad(
+    callback: (error: ServiceError | null, response: StreamLoadResponse) => void,
+  ): ClientWritableStream<StreamLoadRequest>;
+  streamLoad(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: StreamLoadResponse) => void,
+  ): ClientWritableStream<StreamLoadRequest>;
+  streamLoad(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: StreamLoadResponse) => void,
+  ): ClientWritableStream<StreamLoadRequest>;
+  streamLoad(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: StreamLoadResponse) => void,
+  ): ClientWritableStream<StreamLoadRequest>;
+  /** A replica count a service asks for, clamped to the deployment's autoscaling min and max. */
+  requestReplicas(
+    request: RequestReplicasRequest,
+    callback: (error: ServiceError | null, response: RequestReplicasResponse) => void,
+  ): ClientUnaryCall;
+  requestReplicas(
+    request: RequestReplicasRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RequestReplicasResponse) => void,
+  ): ClientUnaryCall;
+  requestReplicas(
+    request: RequestReplicasRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RequestReplicasResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const OperatorServiceClient = makeGenericClientConstructor(
@@ -2644,7 +2742,7 @@ export const protoMetadata: ProtoMetadata = {
   fileDescriptor: {
     "name": "helios/v1/operator.proto",
     "package": "helios.v1",
-    "dependency": ["google/protobuf/timestamp.proto", "helios/v1/resources.proto"],
+    "dependency": ["google/protobuf/timestamp.proto", "helios/v1/load.proto", "helios/v1/resources.proto"],
     "publicDependency": [],
     "weakDependency": [],
     "optionDependency": [],
@@ -3936,6 +4034,27 @@ export const protoMetadata: ProtoMetadata = {
         "options": undefined,
         "clientStreaming": false,
         "serverStreaming": false,
+      }, {
+        "name": "ReportLoad",
+        "inputType": ".helios.v1.ReportLoadRequest",
+        "outputType": ".helios.v1.ReportLoadResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
+      }, {
+        "name": "StreamLoad",
+        "inputType": ".helios.v1.StreamLoadRequest",
+        "outputType": ".helios.v1.StreamLoadResponse",
+        "options": undefined,
+        "clientStreaming": true,
+        "serverStreaming": false,
+      }, {
+        "name": "RequestReplicas",
+        "inputType": ".helios.v1.RequestReplicasRequest",
+        "outputType": ".helios.v1.RequestReplicasResponse",
+        "options": undefined,
+        "clientStreaming": false,
+        "serverStreaming": false,
       }],
       "options": undefined,
     }],
@@ -3944,168 +4063,187 @@ export const protoMetadata: ProtoMetadata = {
     "sourceCodeInfo": {
       "location": [{
         "path": [6, 0],
-        "span": [8, 0, 30, 1],
+        "span": [9, 0, 37, 1],
         "leadingComments": " The operator API: declarative access to every resource.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 0],
-        "span": [11, 2, 50],
+        "span": [12, 2, 50],
         "leadingComments":
           " Creates the resource, or updates its spec and labels. With metadata.resource_version set,\n the write applies only if the stored revision still matches (ABORTED otherwise).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 3],
-        "span": [16, 2, 54],
+        "span": [17, 2, 54],
         "leadingComments":
           " Streams ADDED / MODIFIED / DELETED events after resource_version (or, with\n send_initial_events, the current objects as ADDED first).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 5],
-        "span": [19, 2, 50],
+        "span": [20, 2, 50],
         "leadingComments": " Sets spec.replicas of a deployment.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 6],
-        "span": [21, 2, 56],
+        "span": [22, 2, 56],
         "leadingComments": " Pauses, resumes, restarts or undoes a deployment's rollout.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 7],
-        "span": [23, 2, 84],
+        "span": [24, 2, 84],
         "leadingComments": " The Ready endpoints of a deployment: the whole set first, then every change.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 8],
-        "span": [26, 2, 95],
+        "span": [27, 2, 95],
         "leadingComments":
           " Makes a bootstrap token a node exchanges for its identity (NodeService.Join). The secret is\n returned once; only its hash is stored.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [6, 0, 2, 9],
-        "span": [28, 2, 92],
+        "span": [29, 2, 92],
         "leadingComments": " The bootstrap tokens that can still be used, without their secrets.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [6, 0, 2, 11],
+        "span": [32, 2, 65],
+        "leadingComments": " Autoscaling (load.proto): a replica's or a router's load report, kept on a short lease.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 12],
+        "span": [34, 2, 72],
+        "leadingComments": " The same, one report after another on one stream.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [6, 0, 2, 13],
+        "span": [36, 2, 80],
+        "leadingComments":
+          " A replica count a service asks for, clamped to the deployment's autoscaling min and max.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 0],
-        "span": [42, 0, 50, 1],
+        "span": [49, 0, 57, 1],
         "leadingComments": " Exactly one resource of any kind.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 1, 2, 1],
-        "span": [55, 2, 19],
+        "span": [62, 2, 19],
         "leadingComments": " Validate and report, write nothing.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 2, 2, 1],
-        "span": [61, 2, 20],
+        "span": [68, 2, 20],
         "leadingComments": ' "created", "configured" or "unchanged", as kubectl says.\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 3, 2, 2],
-        "span": [68, 2, 20],
+        "span": [75, 2, 20],
         "leadingComments": " Cell of a pool or node, deployment of a replica; found by name when empty.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 1],
-        "span": [74, 2, 20],
+        "span": [81, 2, 20],
         "leadingComments": " Only children of this cell (pools, nodes) or deployment (replicas).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 4, 2, 2],
-        "span": [76, 2, 41],
+        "span": [83, 2, 41],
         "leadingComments": " Equality selector: every label must match.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 8, 2, 3],
-        "span": [110, 2, 29],
+        "span": [117, 2, 29],
         "leadingComments": " Delete only if the stored revision still matches.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 12, 2, 2],
-        "span": [138, 2, 24],
+        "span": [145, 2, 24],
         "leadingComments": " For UNDO: the revision to return to; 0 means the previous one.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 15],
-        "span": [150, 0, 157, 1],
+        "span": [157, 0, 164, 1],
         "leadingComments": " One serving replica.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 15, 2, 1],
-        "span": [153, 2, 21],
+        "span": [160, 2, 21],
         "leadingComments": " host:port\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 16, 2, 0],
-        "span": [161, 2, 17],
+        "span": [168, 2, 17],
         "leadingComments":
           " The first message is a full snapshot (reset = true); later ones add or remove endpoints.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 17, 2, 0],
-        "span": [168, 2, 18],
+        "span": [175, 2, 18],
         "leadingComments": " The cell a node joining with this token belongs to (required).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 17, 2, 1],
-        "span": [170, 2, 18],
+        "span": [177, 2, 18],
         "leadingComments": " When set, a joining node must name this pool.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 17, 2, 2],
-        "span": [172, 2, 17],
+        "span": [179, 2, 17],
         "leadingComments": " Joins the token allows; 0 means 1 (single use).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 17, 2, 3],
-        "span": [174, 2, 24],
+        "span": [181, 2, 24],
         "leadingComments": " Lifetime in seconds; 0 means 3600. At most 7 days.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 18],
-        "span": [179, 0, 187, 1],
+        "span": [186, 0, 194, 1],
         "leadingComments": " A bootstrap token as stored: everything but its secret.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 19],
-        "span": [192, 0, 195, 1],
+        "span": [199, 0, 202, 1],
         "leadingComments":
           " A bootstrap token as etcd stores it under tokens/<id>: the token without its secret, and the\n SHA-256 of the secret (the secret itself is never stored). The key is bound to a lease that\n expires with the token.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 20, 2, 0],
-        "span": [199, 2, 19],
+        "span": [206, 2, 19],
         "leadingComments": ' "<id>.<secret>": give it to the node (e.g. in its user-data); it is not shown again.\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 21, 2, 0],
-        "span": [205, 2, 18],
+        "span": [212, 2, 18],
         "leadingComments": " Only the tokens of this cell.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
@@ -4147,7 +4285,7 @@ export const protoMetadata: ProtoMetadata = {
     ".helios.v1.DeleteBootstrapTokenResponse": DeleteBootstrapTokenResponse,
     ".helios.v1.OperatorService": OperatorServiceClient,
   },
-  dependencies: [protoMetadata1, protoMetadata2],
+  dependencies: [protoMetadata1, protoMetadata2, protoMetadata3],
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;

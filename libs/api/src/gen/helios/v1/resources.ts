@@ -50,6 +50,19 @@ export enum SpreadPolicy {
   UNRECOGNIZED = -1,
 }
 
+/** A per-replica signal of the load reports. */
+export enum LoadSignal {
+  LOAD_SIGNAL_UNSPECIFIED = 0,
+  /** LOAD_SIGNAL_IN_FLIGHT - Requests being served. */
+  LOAD_SIGNAL_IN_FLIGHT = 1,
+  /** LOAD_SIGNAL_QUEUE_DEPTH - Requests waiting in the replica's (or the router's) queue. */
+  LOAD_SIGNAL_QUEUE_DEPTH = 2,
+  LOAD_SIGNAL_REQUESTS_PER_SECOND = 3,
+  /** LOAD_SIGNAL_GAUGE - A named custom gauge (`gauge`), e.g. KV-cache use. */
+  LOAD_SIGNAL_GAUGE = 4,
+  UNRECOGNIZED = -1,
+}
+
 export enum ReplicaPhase {
   REPLICA_PHASE_UNSPECIFIED = 0,
   REPLICA_PHASE_PENDING = 1,
@@ -292,13 +305,45 @@ export interface Placement {
   tierPolicy: TierPolicy | undefined;
 }
 
+/**
+ * Autoscaling of a deployment from its services' load reports (docs/architecture.md, autoscaling).
+ * While it is set, the autoscaler owns spec.replicas within [min_replicas, max_replicas].
+ * Every zero below means "the default".
+ */
 export interface Autoscaling {
   minReplicas: number;
   maxReplicas: number;
-  /** Target load (in-flight requests) per replica. */
+  /** Target in-flight requests per replica: the signal followed when `metrics` is empty. */
   targetLoad: number;
+  /** No change while the observed load is within this fraction of the target (default 0.1). */
   tolerance: number;
+  /** A scale-down waits until every recommendation of this window asks for fewer (default 300). */
   scaleDownStabilizationSeconds: number;
+  /** Signals to follow, each with its own target per replica; the largest count wins. */
+  metrics: AutoscalingMetric[];
+  /** Averaging window of the stable mode, seconds (default 60). */
+  stableWindowSeconds: number;
+  /** Averaging window of the panic mode, seconds (default 6). */
+  panicWindowSeconds: number;
+  /** Panic when the panic window asks for this many percent of the Ready replicas (default 200). */
+  panicThresholdPercent: number;
+  /** Most replicas one scale-down step removes, percent of the current count (default 50, at least 1). */
+  scaleDownMaxStepPercent: number;
+  /** Shortest time between two scale-down steps, seconds (default 15). */
+  scaleDownStepSeconds: number;
+  /**
+   * With min_replicas 0: to zero after this long without any load, seconds (default 300). Keep it
+   * above the replica's cold start.
+   */
+  scaleToZeroIdleSeconds: number;
+}
+
+export interface AutoscalingMetric {
+  signal: LoadSignal;
+  /** The gauge's name, for LOAD_SIGNAL_GAUGE. */
+  gauge: string;
+  /** Target value per replica (> 0). */
+  target: number;
 }
 
 export interface DeploymentSpec {
@@ -329,7 +374,37 @@ export interface DeploymentStatus {
   history: RevisionRecord[];
   /** Last revision that completed a rollout: where an automatic rollback returns to. */
   stableRevision: number;
-  progressTime: string | undefined;
+  progressTime:
+    | string
+    | undefined;
+  /** What the autoscaler decided last, when spec.autoscaling is set. */
+  autoscaling: AutoscalingStatus | undefined;
+}
+
+export interface AutoscalingStatus {
+  /** The count the autoscaler decided last; it writes spec.replicas to match. */
+  desiredReplicas: number;
+  /** True while the panic window drives the count (no scale-down). */
+  panic: boolean;
+  /** The latest scaling decisions, oldest first (at most 10). */
+  decisions: ScalingDecision[];
+  /** The last RequestReplicas, clamped to min and max: one more recommendation, the largest wins. */
+  request: ReplicaRequest | undefined;
+}
+
+export interface ScalingDecision {
+  decisionTime: string | undefined;
+  fromReplicas: number;
+  toReplicas: number;
+  /** ScaleUp, Panic, ScaleDown, ScaleToZero, ScaleFromZero, Requested, Bounds. */
+  reason: string;
+  message: string;
+}
+
+export interface ReplicaRequest {
+  replicas: number;
+  reason: string;
+  requestTime: string | undefined;
 }
 
 export interface Replica {
@@ -2967,7 +3042,20 @@ export const Placement: MessageFns<Placement> = {
 };
 
 function createBaseAutoscaling(): Autoscaling {
-  return { minReplicas: 0, maxReplicas: 0, targetLoad: 0, tolerance: 0, scaleDownStabilizationSeconds: 0 };
+  return {
+    minReplicas: 0,
+    maxReplicas: 0,
+    targetLoad: 0,
+    tolerance: 0,
+    scaleDownStabilizationSeconds: 0,
+    metrics: [],
+    stableWindowSeconds: 0,
+    panicWindowSeconds: 0,
+    panicThresholdPercent: 0,
+    scaleDownMaxStepPercent: 0,
+    scaleDownStepSeconds: 0,
+    scaleToZeroIdleSeconds: 0,
+  };
 }
 
 export const Autoscaling: MessageFns<Autoscaling> = {
@@ -2986,6 +3074,27 @@ export const Autoscaling: MessageFns<Autoscaling> = {
     }
     if (message.scaleDownStabilizationSeconds !== 0) {
       writer.uint32(40).int32(message.scaleDownStabilizationSeconds);
+    }
+    for (const v of message.metrics) {
+      AutoscalingMetric.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.stableWindowSeconds !== 0) {
+      writer.uint32(56).int32(message.stableWindowSeconds);
+    }
+    if (message.panicWindowSeconds !== 0) {
+      writer.uint32(64).int32(message.panicWindowSeconds);
+    }
+    if (message.panicThresholdPercent !== 0) {
+      writer.uint32(72).int32(message.panicThresholdPercent);
+    }
+    if (message.scaleDownMaxStepPercent !== 0) {
+      writer.uint32(80).int32(message.scaleDownMaxStepPercent);
+    }
+    if (message.scaleDownStepSeconds !== 0) {
+      writer.uint32(88).int32(message.scaleDownStepSeconds);
+    }
+    if (message.scaleToZeroIdleSeconds !== 0) {
+      writer.uint32(96).int32(message.scaleToZeroIdleSeconds);
     }
     return writer;
   },
@@ -3043,6 +3152,62 @@ export const Autoscaling: MessageFns<Autoscaling> = {
             message.scaleDownStabilizationSeconds = reader.int32();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.metrics.push(AutoscalingMetric.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.stableWindowSeconds = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.panicWindowSeconds = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.panicThresholdPercent = reader.int32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.scaleDownMaxStepPercent = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.scaleDownStepSeconds = reader.int32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.scaleToZeroIdleSeconds = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3065,6 +3230,92 @@ export const Autoscaling: MessageFns<Autoscaling> = {
     message.targetLoad = object.targetLoad ?? 0;
     message.tolerance = object.tolerance ?? 0;
     message.scaleDownStabilizationSeconds = object.scaleDownStabilizationSeconds ?? 0;
+    message.metrics = object.metrics?.map((e) => AutoscalingMetric.fromPartial(e)) || [];
+    message.stableWindowSeconds = object.stableWindowSeconds ?? 0;
+    message.panicWindowSeconds = object.panicWindowSeconds ?? 0;
+    message.panicThresholdPercent = object.panicThresholdPercent ?? 0;
+    message.scaleDownMaxStepPercent = object.scaleDownMaxStepPercent ?? 0;
+    message.scaleDownStepSeconds = object.scaleDownStepSeconds ?? 0;
+    message.scaleToZeroIdleSeconds = object.scaleToZeroIdleSeconds ?? 0;
+    return message;
+  },
+};
+
+function createBaseAutoscalingMetric(): AutoscalingMetric {
+  return { signal: 0, gauge: "", target: 0 };
+}
+
+export const AutoscalingMetric: MessageFns<AutoscalingMetric> = {
+  encode(message: AutoscalingMetric, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.signal !== 0) {
+      writer.uint32(8).int32(message.signal);
+    }
+    if (message.gauge !== "") {
+      writer.uint32(18).string(message.gauge);
+    }
+    if (message.target !== 0) {
+      writer.uint32(25).double(message.target);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AutoscalingMetric {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAutoscalingMetric();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.signal = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.gauge = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.target = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AutoscalingMetric>): AutoscalingMetric {
+    return AutoscalingMetric.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AutoscalingMetric>): AutoscalingMetric {
+    const message = createBaseAutoscalingMetric();
+    message.signal = object.signal ?? 0;
+    message.gauge = object.gauge ?? "";
+    message.target = object.target ?? 0;
     return message;
   },
 };
@@ -3317,6 +3568,7 @@ function createBaseDeploymentStatus(): DeploymentStatus {
     history: [],
     stableRevision: 0,
     progressTime: undefined,
+    autoscaling: undefined,
   };
 }
 
@@ -3351,6 +3603,9 @@ export const DeploymentStatus: MessageFns<DeploymentStatus> = {
     }
     if (message.progressTime !== undefined) {
       Timestamp.encode(toTimestamp(message.progressTime), writer.uint32(82).fork()).join();
+    }
+    if (message.autoscaling !== undefined) {
+      AutoscalingStatus.encode(message.autoscaling, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -3448,6 +3703,14 @@ export const DeploymentStatus: MessageFns<DeploymentStatus> = {
             message.progressTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.autoscaling = AutoscalingStatus.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3475,6 +3738,284 @@ export const DeploymentStatus: MessageFns<DeploymentStatus> = {
     message.history = object.history?.map((e) => RevisionRecord.fromPartial(e)) || [];
     message.stableRevision = object.stableRevision ?? 0;
     message.progressTime = object.progressTime ?? undefined;
+    message.autoscaling = (object.autoscaling !== undefined && object.autoscaling !== null)
+      ? AutoscalingStatus.fromPartial(object.autoscaling)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAutoscalingStatus(): AutoscalingStatus {
+  return { desiredReplicas: 0, panic: false, decisions: [], request: undefined };
+}
+
+export const AutoscalingStatus: MessageFns<AutoscalingStatus> = {
+  encode(message: AutoscalingStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.desiredReplicas !== 0) {
+      writer.uint32(8).int32(message.desiredReplicas);
+    }
+    if (message.panic !== false) {
+      writer.uint32(16).bool(message.panic);
+    }
+    for (const v of message.decisions) {
+      ScalingDecision.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.request !== undefined) {
+      ReplicaRequest.encode(message.request, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AutoscalingStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAutoscalingStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.desiredReplicas = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.panic = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.decisions.push(ScalingDecision.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.request = ReplicaRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AutoscalingStatus>): AutoscalingStatus {
+    return AutoscalingStatus.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AutoscalingStatus>): AutoscalingStatus {
+    const message = createBaseAutoscalingStatus();
+    message.desiredReplicas = object.desiredReplicas ?? 0;
+    message.panic = object.panic ?? false;
+    message.decisions = object.decisions?.map((e) => ScalingDecision.fromPartial(e)) || [];
+    message.request = (object.request !== undefined && object.request !== null)
+      ? ReplicaRequest.fromPartial(object.request)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseScalingDecision(): ScalingDecision {
+  return { decisionTime: undefined, fromReplicas: 0, toReplicas: 0, reason: "", message: "" };
+}
+
+export const ScalingDecision: MessageFns<ScalingDecision> = {
+  encode(message: ScalingDecision, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.decisionTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.decisionTime), writer.uint32(10).fork()).join();
+    }
+    if (message.fromReplicas !== 0) {
+      writer.uint32(16).int32(message.fromReplicas);
+    }
+    if (message.toReplicas !== 0) {
+      writer.uint32(24).int32(message.toReplicas);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.message !== "") {
+      writer.uint32(42).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScalingDecision {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScalingDecision();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.decisionTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.fromReplicas = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.toReplicas = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ScalingDecision>): ScalingDecision {
+    return ScalingDecision.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ScalingDecision>): ScalingDecision {
+    const message = createBaseScalingDecision();
+    message.decisionTime = object.decisionTime ?? undefined;
+    message.fromReplicas = object.fromReplicas ?? 0;
+    message.toReplicas = object.toReplicas ?? 0;
+    message.reason = object.reason ?? "";
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseReplicaRequest(): ReplicaRequest {
+  return { replicas: 0, reason: "", requestTime: undefined };
+}
+
+export const ReplicaRequest: MessageFns<ReplicaRequest> = {
+  encode(message: ReplicaRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.replicas !== 0) {
+      writer.uint32(8).int32(message.replicas);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    if (message.requestTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.requestTime), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReplicaRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReplicaRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.replicas = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ReplicaRequest>): ReplicaRequest {
+    return ReplicaRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReplicaRequest>): ReplicaRequest {
+    const message = createBaseReplicaRequest();
+    message.replicas = object.replicas ?? 0;
+    message.reason = object.reason ?? "";
+    message.requestTime = object.requestTime ?? undefined;
     return message;
   },
 };
@@ -5688,6 +6229,138 @@ export const protoMetadata: ProtoMetadata = {
         "jsonName": "scaleDownStabilizationSeconds",
         "options": undefined,
         "proto3Optional": false,
+      }, {
+        "name": "metrics",
+        "number": 6,
+        "label": 3,
+        "type": 11,
+        "typeName": ".helios.v1.AutoscalingMetric",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "metrics",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "stable_window_seconds",
+        "number": 7,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "stableWindowSeconds",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "panic_window_seconds",
+        "number": 8,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "panicWindowSeconds",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "panic_threshold_percent",
+        "number": 9,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "panicThresholdPercent",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "scale_down_max_step_percent",
+        "number": 10,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "scaleDownMaxStepPercent",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "scale_down_step_seconds",
+        "number": 11,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "scaleDownStepSeconds",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "scale_to_zero_idle_seconds",
+        "number": 12,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "scaleToZeroIdleSeconds",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "AutoscalingMetric",
+      "field": [{
+        "name": "signal",
+        "number": 1,
+        "label": 1,
+        "type": 14,
+        "typeName": ".helios.v1.LoadSignal",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "signal",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "gauge",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "gauge",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "target",
+        "number": 3,
+        "label": 1,
+        "type": 1,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "target",
+        "options": undefined,
+        "proto3Optional": false,
       }],
       "extension": [],
       "nestedType": [],
@@ -5974,6 +6647,198 @@ export const protoMetadata: ProtoMetadata = {
         "defaultValue": "",
         "oneofIndex": 0,
         "jsonName": "progressTime",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "autoscaling",
+        "number": 11,
+        "label": 1,
+        "type": 11,
+        "typeName": ".helios.v1.AutoscalingStatus",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "autoscaling",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "AutoscalingStatus",
+      "field": [{
+        "name": "desired_replicas",
+        "number": 1,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "desiredReplicas",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "panic",
+        "number": 2,
+        "label": 1,
+        "type": 8,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "panic",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "decisions",
+        "number": 3,
+        "label": 3,
+        "type": 11,
+        "typeName": ".helios.v1.ScalingDecision",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "decisions",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "request",
+        "number": 4,
+        "label": 1,
+        "type": 11,
+        "typeName": ".helios.v1.ReplicaRequest",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "request",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "ScalingDecision",
+      "field": [{
+        "name": "decision_time",
+        "number": 1,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "decisionTime",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "from_replicas",
+        "number": 2,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "fromReplicas",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "to_replicas",
+        "number": 3,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "toReplicas",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "reason",
+        "number": 4,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "reason",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "message",
+        "number": 5,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "message",
+        "options": undefined,
+        "proto3Optional": false,
+      }],
+      "extension": [],
+      "nestedType": [],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
+      "name": "ReplicaRequest",
+      "field": [{
+        "name": "replicas",
+        "number": 1,
+        "label": 1,
+        "type": 5,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "replicas",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "reason",
+        "number": 2,
+        "label": 1,
+        "type": 9,
+        "typeName": "",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "reason",
+        "options": undefined,
+        "proto3Optional": false,
+      }, {
+        "name": "request_time",
+        "number": 3,
+        "label": 1,
+        "type": 11,
+        "typeName": ".google.protobuf.Timestamp",
+        "extendee": "",
+        "defaultValue": "",
+        "oneofIndex": 0,
+        "jsonName": "requestTime",
         "options": undefined,
         "proto3Optional": false,
       }],
@@ -6278,6 +7143,19 @@ export const protoMetadata: ProtoMetadata = {
       "reservedName": [],
       "visibility": 0,
     }, {
+      "name": "LoadSignal",
+      "value": [
+        { "name": "LOAD_SIGNAL_UNSPECIFIED", "number": 0, "options": undefined },
+        { "name": "LOAD_SIGNAL_IN_FLIGHT", "number": 1, "options": undefined },
+        { "name": "LOAD_SIGNAL_QUEUE_DEPTH", "number": 2, "options": undefined },
+        { "name": "LOAD_SIGNAL_REQUESTS_PER_SECOND", "number": 3, "options": undefined },
+        { "name": "LOAD_SIGNAL_GAUGE", "number": 4, "options": undefined },
+      ],
+      "options": undefined,
+      "reservedRange": [],
+      "reservedName": [],
+      "visibility": 0,
+    }, {
       "name": "ReplicaPhase",
       "value": [
         { "name": "REPLICA_PHASE_UNSPECIFIED", "number": 0, "options": undefined },
@@ -6488,32 +7366,170 @@ export const protoMetadata: ProtoMetadata = {
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 20, 2, 2],
-        "span": [258, 2, 25],
-        "leadingComments": " Target load (in-flight requests) per replica.\n",
+        "path": [4, 20],
+        "span": [257, 0, 281, 1],
+        "leadingComments":
+          ' Autoscaling of a deployment from its services\' load reports (docs/architecture.md, autoscaling).\n While it is set, the autoscaler owns spec.replicas within [min_replicas, max_replicas].\n Every zero below means "the default".\n',
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 23, 2, 8],
-        "span": [290, 2, 28],
+        "path": [4, 20, 2, 2],
+        "span": [261, 2, 25],
+        "leadingComments": " Target in-flight requests per replica: the signal followed when `metrics` is empty.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 3],
+        "span": [263, 2, 23],
+        "leadingComments": " No change while the observed load is within this fraction of the target (default 0.1).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 4],
+        "span": [265, 2, 45],
+        "leadingComments":
+          " A scale-down waits until every recommendation of this window asks for fewer (default 300).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 5],
+        "span": [267, 2, 41],
+        "leadingComments": " Signals to follow, each with its own target per replica; the largest count wins.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 6],
+        "span": [269, 2, 34],
+        "leadingComments": " Averaging window of the stable mode, seconds (default 60).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 7],
+        "span": [271, 2, 33],
+        "leadingComments": " Averaging window of the panic mode, seconds (default 6).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 8],
+        "span": [273, 2, 36],
+        "leadingComments":
+          " Panic when the panic window asks for this many percent of the Ready replicas (default 200).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 9],
+        "span": [275, 2, 41],
+        "leadingComments":
+          " Most replicas one scale-down step removes, percent of the current count (default 50, at least 1).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 10],
+        "span": [277, 2, 37],
+        "leadingComments": " Shortest time between two scale-down steps, seconds (default 15).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 20, 2, 11],
+        "span": [280, 2, 40],
+        "leadingComments":
+          " With min_replicas 0: to zero after this long without any load, seconds (default 300). Keep it\n above the replica's cold start.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [5, 4],
+        "span": [284, 0, 293, 1],
+        "leadingComments": " A per-replica signal of the load reports.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [5, 4, 2, 1],
+        "span": [287, 2, 28],
+        "leadingComments": " Requests being served.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [5, 4, 2, 2],
+        "span": [289, 2, 30],
+        "leadingComments": " Requests waiting in the replica's (or the router's) queue.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [5, 4, 2, 4],
+        "span": [292, 2, 24],
+        "leadingComments": " A named custom gauge (`gauge`), e.g. KV-cache use.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 21, 2, 1],
+        "span": [298, 2, 19],
+        "leadingComments": " The gauge's name, for LOAD_SIGNAL_GAUGE.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 21, 2, 2],
+        "span": [300, 2, 20],
+        "leadingComments": " Target value per replica (> 0).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 24, 2, 8],
+        "span": [330, 2, 28],
         "leadingComments": " Last revision that completed a rollout: where an automatic rollback returns to.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
+        "path": [4, 24, 2, 10],
+        "span": [333, 2, 37],
+        "leadingComments": " What the autoscaler decided last, when spec.autoscaling is set.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 25, 2, 0],
+        "span": [338, 2, 29],
+        "leadingComments": " The count the autoscaler decided last; it writes spec.replicas to match.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 25, 2, 1],
+        "span": [340, 2, 17],
+        "leadingComments": " True while the panic window drives the count (no scale-down).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 25, 2, 2],
+        "span": [342, 2, 41],
+        "leadingComments": " The latest scaling decisions, oldest first (at most 10).\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
         "path": [4, 25, 2, 3],
-        "span": [308, 2, 18],
+        "span": [344, 2, 29],
+        "leadingComments":
+          " The last RequestReplicas, clamped to min and max: one more recommendation, the largest wins.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 26, 2, 3],
+        "span": [352, 2, 20],
+        "leadingComments": " ScaleUp, Panic, ScaleDown, ScaleToZero, ScaleFromZero, Requested, Bounds.\n",
+        "trailingComments": "",
+        "leadingDetachedComments": [],
+      }, {
+        "path": [4, 29, 2, 3],
+        "span": [376, 2, 18],
         "leadingComments": " Set by cell placement (control plane).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 25, 2, 5],
-        "span": [311, 2, 18],
+        "path": [4, 29, 2, 5],
+        "span": [379, 2, 18],
         "leadingComments": " Set by the cell agent's node scheduler.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
-        "path": [4, 26, 2, 1],
-        "span": [328, 2, 22],
+        "path": [4, 30, 2, 1],
+        "span": [396, 2, 22],
         "leadingComments": " host:port, set once the replica runs.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
@@ -6527,6 +7543,7 @@ export const protoMetadata: ProtoMetadata = {
     ".helios.v1.CellPhase": CellPhase,
     ".helios.v1.NodePhase": NodePhase,
     ".helios.v1.SpreadPolicy": SpreadPolicy,
+    ".helios.v1.LoadSignal": LoadSignal,
     ".helios.v1.ReplicaPhase": ReplicaPhase,
     ".helios.v1.ObjectMeta": ObjectMeta,
     ".helios.v1.ObjectMeta.LabelsEntry": ObjectMeta_LabelsEntry,
@@ -6553,9 +7570,13 @@ export const protoMetadata: ProtoMetadata = {
     ".helios.v1.TierPolicy": TierPolicy,
     ".helios.v1.Placement": Placement,
     ".helios.v1.Autoscaling": Autoscaling,
+    ".helios.v1.AutoscalingMetric": AutoscalingMetric,
     ".helios.v1.DeploymentSpec": DeploymentSpec,
     ".helios.v1.RevisionRecord": RevisionRecord,
     ".helios.v1.DeploymentStatus": DeploymentStatus,
+    ".helios.v1.AutoscalingStatus": AutoscalingStatus,
+    ".helios.v1.ScalingDecision": ScalingDecision,
+    ".helios.v1.ReplicaRequest": ReplicaRequest,
     ".helios.v1.Replica": Replica,
     ".helios.v1.ReplicaSpec": ReplicaSpec,
     ".helios.v1.ReplicaStatus": ReplicaStatus,
