@@ -2,17 +2,19 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 import { readFileSync, readdirSync } from 'node:fs';
 
-// Folders of the projects tagged type:pure, read from their project.json so a new pure library
-// is covered by adding the tag, nothing more.
-const pureRoots = ['libs', 'apps'].flatMap((dir) =>
+// Folders of the projects carrying a tag, read from their project.json so a new library is
+// covered by adding the tag, nothing more.
+const rootsTagged = (tag) => ['libs', 'apps'].flatMap((dir) =>
   readdirSync(dir).filter((name) => {
     try {
-      return JSON.parse(readFileSync(`${dir}/${name}/project.json`, 'utf8')).tags.includes('type:pure');
+      return JSON.parse(readFileSync(`${dir}/${name}/project.json`, 'utf8')).tags.includes(tag);
     } catch {
       return false;
     }
   }).map((name) => `${dir}/${name}`),
 );
+const pureRoots = rootsTagged('type:pure');
+const nodeRoots = rootsTagged('scope:node');
 
 // I/O packages a pure decision library must never import (docs/conventions.md, rule 2).
 const IO_PACKAGES = [
@@ -42,6 +44,11 @@ const SCOPES = ['control-plane', 'cell', 'node', 'cli', 'router'];
 const SCOPE_CONSTRAINTS = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   ...SCOPES.map((scope) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared', 'scope:dev'] })),
+  // GPU hosts run code their users bring: they hold no etcd credentials, and the node agent
+  // reaches the store only through the control plane's node API (docs/architecture.md, the node
+  // API). @helios/store is banned by path below: Nx checks tags through the whole graph, and
+  // controller-runtime names the store's types (erased at run time) for its Manager.
+  { sourceTag: 'scope:node', bannedExternalImports: ['etcd3'] },
   { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:dev', 'scope:shared', ...SCOPES.map((scope) => `scope:${scope}`)] },
 ];
 const TEST_FILES = ['**/*.spec.ts', '**/testing/**'];
@@ -75,6 +82,18 @@ export default [
     ignores: ['libs/sim/**', '**/*.spec.ts', 'libs/*/src/testing/**'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries([...DEP_CONSTRAINTS, ...SCOPE_CONSTRAINTS, { sourceTag: '*', notDependOnLibsWithTags: ['scope:dev'] }]),
+    },
+  },
+  {
+    // The same ban as the scope:node constraint, by import path: it holds for a file whatever
+    // the project graph says, and names the reason.
+    files: nodeRoots.map((root) => `${root}/**/*.ts`),
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [
+        { name: 'etcd3', message: 'node agents reach etcd only through the control plane (NodeService): GPU hosts hold no etcd credentials' },
+        { name: '@helios/store', message: 'node agents reach the store only through the control plane (NodeService): GPU hosts hold no etcd credentials' },
+      ] }],
     },
   },
   {

@@ -46,7 +46,8 @@ describe('the component mains', () => {
 
   it.each([
     { name: 'cell-agent', args: [], message: '--cell is required' },
-    { name: 'node-agent', args: ['--cell', 'c1'], message: '--pool is required' },
+    { name: 'node-agent', args: [], message: '--pool is required' },
+    { name: 'node-agent', args: ['--pool', 'p', '--control-plane', 'a:1,b'], message: '--control-plane: "b" is not host:port' },
     { name: 'router', args: [], message: '--deployment is required' },
     { name: 'control-plane', args: ['--grpc-addr', 'nowhere'], message: '--grpc-addr: "nowhere" is not host:port' },
   ])('$name $args: "$message", exit 2, nothing started', async ({ name, args, message }) => {

@@ -46,7 +46,7 @@ describe('failover end to end', () => {
     await waitFor(`the control plane to lead (logs: ${logDir})`, () => isLeading(`http://${metricsAddr}`), 60_000, 250);
 
     // Three hosts of two GPUs, two one-GPU replicas: room for both on the hosts left after one dies.
-    const served = new ServedCell(client, keys, api, { etcd, root, logDir, ttl: 2, nodes: 3, gpusPerNode: 2, replicas: 2 });
+    const served = new ServedCell(client, keys, api, { etcd, root, controlPlane: grpcAddr, logDir, ttl: 2, nodes: 3, gpusPerNode: 2, replicas: 2 });
     await served.start(teardown, () => undefined);
     const [victim] = served.victims(1);
     const lost = served.all().filter((r) => r.spec?.node === victim).map((r) => r.metadata!.name);

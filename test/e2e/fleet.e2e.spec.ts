@@ -68,7 +68,7 @@ describe('local fleet end to end', () => {
       launchComponent({
         name: 'cell-agent',
         entry: 'apps/cell-agent/src/main.ts',
-        args: ['--etcd', etcd, '--root', root, '--cell', 'e2e-a', '--provider', 'sim', '--node-lease-ttl', '2'],
+        args: ['--etcd', etcd, '--root', root, '--cell', 'e2e-a', '--provider', 'sim', '--node-lease-ttl', '2', '--control-plane', server],
         env: { HELIOS_LOG_FORMAT: 'json' },
         logFile: join(dir, 'cell-agent.log'),
       }),

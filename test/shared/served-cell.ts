@@ -16,8 +16,11 @@ const DEPLOYMENT = 'failover';
 
 /** How the served cell is laid out. */
 export interface ServedCellOptions {
+  /** etcd of the cell agent (a control-plane component); the hosts reach only `controlPlane`. */
   etcd: string;
   root: string;
+  /** Control-plane gRPC addresses the hosts join, host:port[,host:port]. */
+  controlPlane: string;
   logDir: string;
   ttl: number;
   /** Nodes, each a node-agent process on a sim cloud host. */
@@ -60,7 +63,9 @@ export class ServedCell {
     const o = this.options;
     const sim = new SimProvider({ launchLatencyMs: 200 });
     teardown.add('closing the sim cloud', () => sim.close());
-    this.hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: o.etcd, root: o.root, logDir: o.logDir, leaseTtl: o.ttl, drainSeconds: 1 });
+    await applySimCell(this.api, { cell: SERVED_CELL, pool: POOL, nodes: o.nodes, gpusPerNode: o.gpusPerNode });
+    const { token } = await this.api.createBootstrapToken({ cell: SERVED_CELL, pool: '', uses: 1_000, ttlSeconds: 24 * 3_600, description: 'served cell hosts' });
+    this.hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, controlPlane: o.controlPlane, token: () => token, logDir: o.logDir, leaseTtl: o.ttl, drainSeconds: 1 });
     const hosts = this.hosts;
     hosts.start();
     teardown.add('stopping the served node agents', () => hosts.stop());
@@ -69,7 +74,6 @@ export class ServedCell {
     await this.replicas.start();
     teardown.add('stopping the replica watch', () => this.replicas.stop());
 
-    await applySimCell(this.api, { cell: SERVED_CELL, pool: POOL, nodes: o.nodes, gpusPerNode: o.gpusPerNode });
     const agent = launchComponent({
       name: `cell-agent/${SERVED_CELL}`,
       entry: 'apps/cell-agent/src/main.ts',

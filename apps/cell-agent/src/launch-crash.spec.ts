@@ -2,7 +2,7 @@ import { Cell, NodePool, Tier } from '@helios/api';
 import { pendingLaunches } from '@helios/cell-agent';
 import { createLogger } from '@helios/config';
 import { launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
-import { SimCloudServer, SimNodeFleet, SimProvider } from '@helios/sim';
+import { inProcessFleet, SimCloudServer, SimProvider } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -33,7 +33,7 @@ describe('a cell agent killed between its launch intent and the cloud answer', (
     // The cloud lives here, not in the agent: it outlives the agent as a real cloud does.
     const sim = new SimProvider({ launchLatencyMs: 0 });
     const cloud = await SimCloudServer.start(sim);
-    const nodes = new SimNodeFleet({ client, keys, leases, store, logger }, sim, { nodeLeaseTtl: 2 });
+    const { fleet: nodes, close: closeFleet } = await inProcessFleet({ client, keys, store, logger }, sim, { nodeLeaseTtl: 2 });
     nodes.start();
     // The cloud makes the instance, then never answers the first launch: the agent dies waiting.
     let withhold = true;
@@ -77,7 +77,7 @@ describe('a cell agent killed between its launch intent and the cloud answer', (
     expect(instances.map((i) => i.id)).toEqual([made!.id]);
     expect((await store.list('node', 'c1')).items.map((n) => n.spec?.providerId)).toEqual([made!.id]);
 
-    await nodes.stop();
+    await closeFleet();
     await cloud.stop();
     sim.close();
   });

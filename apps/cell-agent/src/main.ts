@@ -1,9 +1,10 @@
 import { CellAgent, resolveCellAgentSettings } from '@helios/cell-agent';
-import type { Logger } from '@helios/config';
+import { parseHostPort, type Logger } from '@helios/config';
 import { runComponent } from '@helios/launcher';
+import { connectOperator } from '@helios/operator-client';
 import { instrumentProvider, type CloudProvider } from '@helios/provider';
 import { ProcessRuntime, type ReplicaRuntime } from '@helios/replica-runtime';
-import { SimCloudClient, SimNodeFleet, SimProvider, SimulatedRuntime, simulatedNodeSettings } from '@helios/sim';
+import { SimCloudClient, SimNodeFleet, SimNodeTokens, SimProvider, SimulatedRuntime, simulatedNodeSettings } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { serveMetrics } from './metrics-server';
@@ -21,6 +22,12 @@ const SETTINGS = {
     doc: 'sim provider: URL of a sim cloud served by another process (it runs the simulated nodes); empty runs the sim and its nodes here',
   },
   root: { flag: 'root', env: 'HELIOS_ETCD_ROOT', default: '/helios/v1', doc: 'etcd key root' },
+  controlPlane: {
+    flag: 'control-plane',
+    env: 'HELIOS_CONTROL_PLANE',
+    default: '127.0.0.1:50051',
+    doc: 'local sim only: control-plane gRPC addresses, host:port[,host:port...], that its simulated nodes join (through the node API, as real hosts do; their bootstrap tokens come from the first one\'s operator API)',
+  },
   id: { flag: 'id', env: 'HELIOS_AGENT_ID', default: '', doc: 'agent id (default: <host>-<pid>-<random>)' },
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_LEASE_TTL', default: DEFAULTS.leaseTtl, min: 1, doc: 'election and liveness lease TTL in seconds' },
   nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_NODE_LEASE_TTL', default: simulatedNodeSettings().leaseTtl, min: 1, doc: 'heartbeat lease TTL of simulated nodes in seconds' },
@@ -54,6 +61,9 @@ runComponent({
     if (!config.cell) throw new Error('--cell is required');
     if (config.provider !== 'sim') throw new Error(`--provider ${config.provider} is not available yet; use sim`);
     if (!['simulated', 'process', 'none'].includes(config.simRuntime)) throw new Error(`--sim-runtime must be simulated, process or none, got "${config.simRuntime}"`);
+    const addresses = addressList(config.controlPlane);
+    if (addresses.length === 0) throw new Error('--control-plane: no address given (host:port[,host:port...])');
+    for (const address of addresses) parseHostPort(address, '--control-plane');
   },
   async start(config, { logger: log, onStop }) {
     const client = connectEtcd(config.etcd);
@@ -65,8 +75,9 @@ runComponent({
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
 
-    // The provider is built here and only here. A local sim also runs the nodes it boots, on the
-    // same lease pool, so simulated nodes hold real etcd leases; a remote sim's owner runs them.
+    // The provider is built here and only here. A local sim also runs the nodes it boots; they
+    // join the control plane through its node API like real hosts (one shared channel per
+    // address), so this process holds no lease of theirs. A remote sim's owner runs them.
     let cloud: CloudProvider;
     if (config.simUrl) {
       cloud = new SimCloudClient({ url: config.simUrl });
@@ -75,12 +86,21 @@ runComponent({
       onStop('sim provider', () => sim.close());
       const runtime = replicaRuntime(config.simRuntime, log);
       onStop('replica runtime', () => runtime?.close(1_000));
-      const fleet = new SimNodeFleet({ client, keys, leases, store, logger: log.child({ component: 'sim-node' }) }, sim, { nodeLeaseTtl: config.nodeLeaseTtl, runtime });
+      const addresses = addressList(config.controlPlane);
+      const operator = connectOperator(addresses[0]!, { timeoutMs: 10_000 });
+      onStop('operator client', () => operator.close());
+      // Tokens of a week: simulated hosts boot for as long as the fleet runs.
+      const tokens = new SimNodeTokens((cell, uses) => operator.createBootstrapToken({ cell, pool: '', uses, ttlSeconds: 7 * 24 * 3_600, description: `simulated nodes of cell agent ${config.id || 'local'}` }).then((r) => r.token));
+      const fleet = new SimNodeFleet(
+        { addresses, tokens, store, logger: log.child({ component: 'sim-node' }) },
+        sim,
+        { nodeLeaseTtl: config.nodeLeaseTtl, runtime },
+      );
       fleet.start();
       onStop('simulated nodes', async () => {
         const nodes = fleet.size;
         await fleet.stop();
-        log.info({ nodes }, 'simulated nodes stopped; their leases revoked');
+        log.info({ nodes }, 'simulated nodes stopped; their leases expire on their own');
       });
       cloud = sim;
     }
@@ -110,6 +130,11 @@ runComponent({
     agent.start();
   },
 });
+
+/** `a:1, b:2` -> [a:1, b:2]. */
+function addressList(value: string): string[] {
+  return value.split(',').map((a) => a.trim()).filter((a) => a !== '');
+}
 
 /** The runtime simulated nodes run replicas with. */
 function replicaRuntime(kind: string, log: Logger): ReplicaRuntime | undefined {

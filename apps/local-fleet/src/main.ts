@@ -77,7 +77,7 @@ runComponent({
     }
 
     // Stop steps run last-registered first: the router and cell agents, then the node agents (they
-    // stop their replicas and revoke their leases), then the control plane, then etcd.
+    // stop their replicas; their leases expire), then the control plane, then etcd.
     onStop('the last word', () => say('stopped; nothing left running'));
     const etcdDir = join(stateDir, 'etcd');
     if (!config.keepState) rmSync(etcdDir, { recursive: true, force: true });
@@ -116,12 +116,26 @@ runComponent({
 
     execFileSync(process.execPath, [join(REPO_ROOT, 'apps/cli/bin/helios.js'), '--server', config.grpcAddr, 'apply', '-f', fleetPath], { stdio: 'inherit' });
 
+    // One bootstrap token per cell, as an operator would make with `helios token create`: the
+    // hosts join the control plane with it (the node API) and never see etcd.
+    const tokens = new Map<string, string>();
+    for (const cell of fleet.cells) {
+      const created = await client.createBootstrapToken({ cell, pool: '', uses: 1_000, ttlSeconds: 7 * 24 * 3_600, description: 'local fleet hosts' });
+      tokens.set(cell, created.token);
+    }
+    say(`tokens        one bootstrap token per cell (${fleet.cells.join(', ')}) for its hosts`);
+
     // The simulated cloud lives in this process and boots every instance as a real node-agent
     // process, so a node can be killed like a host (kill -9 its node-agent) and outlives a
     // restarted cell agent, as a cloud would.
     const sim = new SimProvider({ launchLatencyMs: 200 });
     onStop('the simulated cloud', () => sim.close());
-    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: etcd.endpoint, root: '/helios/v1', logDir: logs, leaseTtl: config.nodeLeaseTtl, drainSeconds: 2 });
+    const tokenOf = (cell: string): string => {
+      const token = tokens.get(cell);
+      if (!token) throw new Error(`no bootstrap token for cell ${cell} (not in ${config.fleet})`);
+      return token;
+    };
+    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, controlPlane: config.grpcAddr, token: tokenOf, logDir: logs, leaseTtl: config.nodeLeaseTtl, drainSeconds: 2 });
     hosts.start();
     onStop('simulated hosts', () => hosts.stop());
     const simServer = await SimCloudServer.start(sim);

@@ -1,11 +1,8 @@
-import { Node, NodePhase } from '@helios/api';
 import { createLogger } from '@helios/config';
 import { PreemptionWatcher } from '@helios/node-agent';
-import { Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parsePreemptionFlag, preemptionSourceFor } from './preemption-source';
 
 const logger = createLogger('preemption-source-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -18,23 +15,18 @@ async function metadataServer(route: (req: IncomingMessage, res: ServerResponse)
 }
 
 describe('preemption notices from the cloud metadata services', () => {
-  let client: Etcd3;
   const servers: Server[] = [];
-  beforeAll(() => {
-    client = connectEtcd(inject('etcdEndpoint'));
-  });
   afterEach(async () => {
     for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
   });
-  afterAll(() => client.close());
 
-  async function readyNode(): Promise<ResourceStore> {
-    const store = new ResourceStore(client, new Keys(`/t/${randomUUID()}/helios/v1`));
-    await store.create('node', Node.fromPartial({ metadata: { name: 'n1' }, spec: { cell: 'c1' }, status: { phase: NodePhase.NODE_PHASE_READY } }));
-    return store;
-  }
+  /** The deadlines the watcher reported, as the node agent would send them to the control plane. */
+  const reporter = () => {
+    const reported: Date[] = [];
+    return { reported, report: async (deadline: Date) => void reported.push(deadline) };
+  };
 
-  it('reads the AWS spot/instance-action with an IMDSv2 token and drains the node', async () => {
+  it('reads the AWS spot/instance-action with an IMDSv2 token and reports its deadline', async () => {
     const { url, server } = await metadataServer((req, res) => {
       if (req.method === 'PUT' && req.url === '/latest/api/token') return void res.end('token-1');
       // IMDSv2: every read carries the session token, or IMDS answers 401.
@@ -44,13 +36,13 @@ describe('preemption notices from the cloud metadata services', () => {
       res.writeHead(404).end();
     });
     servers.push(server);
-    const store = await readyNode();
-    const watcher = new PreemptionWatcher({ store, source: preemptionSourceFor(parsePreemptionFlag('aws'), url)!, logger }, { cell: 'c1', node: 'n1' });
+    const { reported, report } = reporter();
+    const watcher = new PreemptionWatcher({ report, source: preemptionSourceFor(parsePreemptionFlag('aws'), url)!, logger }, { node: 'n1' });
     expect(await watcher.pollOnce()).toBe(true);
-    expect((await store.get('node', 'n1', 'c1'))?.status).toMatchObject({ phase: NodePhase.NODE_PHASE_DRAINING, preemptionTime: '2030-01-01T10:02:00.000Z' });
+    expect(reported.map((d) => d.toISOString())).toEqual(['2030-01-01T10:02:00.000Z']);
   });
 
-  it('reads the GCE instance/preempted flag and drains the node', async () => {
+  it('reads the GCE instance/preempted flag and reports a deadline ahead', async () => {
     let preempted = 'FALSE';
     const { url, server } = await metadataServer((req, res) => {
       if (req.headers['metadata-flavor'] !== 'Google') return void res.writeHead(403).end();
@@ -63,14 +55,13 @@ describe('preemption notices from the cloud metadata services', () => {
       res.writeHead(200, { 'Metadata-Flavor': 'Google' }).end(body[req.url!]);
     });
     servers.push(server);
-    const store = await readyNode();
-    const watcher = new PreemptionWatcher({ store, source: preemptionSourceFor('gcp', url)!, logger }, { cell: 'c1', node: 'n1' });
+    const { reported, report } = reporter();
+    const watcher = new PreemptionWatcher({ report, source: preemptionSourceFor('gcp', url)!, logger }, { node: 'n1' });
     expect(await watcher.pollOnce()).toBe(false);
     preempted = 'TRUE';
     expect(await watcher.pollOnce()).toBe(true);
-    const node = await store.get('node', 'n1', 'c1');
-    expect(node?.status?.phase).toBe(NodePhase.NODE_PHASE_DRAINING);
-    expect(Date.parse(node!.status!.preemptionTime!)).toBeGreaterThan(Date.now());
+    expect(reported).toHaveLength(1);
+    expect(reported[0]!.getTime()).toBeGreaterThan(Date.now());
   });
 
   it('rejects an unknown --preemption value and builds nothing for none', () => {

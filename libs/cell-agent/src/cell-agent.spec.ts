@@ -2,7 +2,7 @@ import { Cell, NodePhase, NodePool, Tier, type GpuCapacity } from '@helios/api';
 import { createLogger } from '@helios/config';
 import { waitFor } from '@helios/launcher';
 import { POOL_CONDITIONS } from '@helios/replica-lifecycle';
-import { SimNodeFleet, SimProvider } from '@helios/sim';
+import { inProcessFleet, SimProvider } from '@helios/sim';
 import { Keys, LeaderElection, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -36,14 +36,14 @@ describe('CellAgent with the sim provider', () => {
   });
 
   /** A fresh key root with a sim cloud whose running instances run node agents. */
-  function world() {
+  async function world() {
     const keys = new Keys(`/t/${randomUUID()}/helios/v1`);
     const store = new ResourceStore(client, keys);
     const provider = new SimProvider({ launchLatencyMs: 0 });
-    const fleet = new SimNodeFleet({ client, keys, leases, store, logger }, provider, { nodeLeaseTtl: 2 });
+    const { fleet, close } = await inProcessFleet({ client, keys, store, logger }, provider, { nodeLeaseTtl: 2 });
     fleet.start();
     cleanups.push(async () => {
-      await fleet.stop();
+      await close();
       provider.close();
     });
     const agent = (id: string, capacityRetryMs = 60_000) => {
@@ -57,7 +57,7 @@ describe('CellAgent with the sim provider', () => {
   }
 
   it('brings each pool to min with Ready nodes and writes pool and cell status with GPUs by tier', async () => {
-    const w = world();
+    const w = await world();
     await w.store.create('cell', cellObject('c1'));
     await w.store.create('nodePool', poolObject('c1', 'h100', Tier.TIER_ON_DEMAND, 'h100', 8, 2, 4));
     await w.store.create('nodePool', poolObject('c1', 'l4', Tier.TIER_PREEMPTIBLE, 'l4', 4, 1, 3));
@@ -88,7 +88,7 @@ describe('CellAgent with the sim provider', () => {
   });
 
   it('scales a pool down when min drops, removing the surplus Node and its heartbeat', async () => {
-    const w = world();
+    const w = await world();
     await w.store.create('cell', cellObject('c1'));
     await w.store.create('nodePool', poolObject('c1', 'h100', Tier.TIER_ON_DEMAND, 'h100', 8, 3, 3));
     const agent = w.agent('agent-a');
@@ -105,7 +105,7 @@ describe('CellAgent with the sim provider', () => {
   });
 
   it('replaces a preempted node', async () => {
-    const w = world();
+    const w = await world();
     await w.store.create('cell', cellObject('c1'));
     await w.store.create('nodePool', poolObject('c1', 'spot', Tier.TIER_PREEMPTIBLE, 'l4', 4, 2, 2));
     w.agent('agent-a').start();
@@ -120,7 +120,7 @@ describe('CellAgent with the sim provider', () => {
   });
 
   it('marks a pool CapacityUnavailable when the cloud has no capacity, and launches again once its spec changes', async () => {
-    const w = world();
+    const w = await world();
     await w.store.create('cell', cellObject('c1'));
     await w.store.create('nodePool', poolObject('c1', 'h100', Tier.TIER_ON_DEMAND, 'h100', 8, 2, 2));
     w.provider.setCapacity({ pool: 'h100' }, 1);
@@ -143,7 +143,7 @@ describe('CellAgent with the sim provider', () => {
   });
 
   it('waits for its Cell to be applied before launching anything', async () => {
-    const w = world();
+    const w = await world();
     await w.store.create('nodePool', poolObject('c1', 'h100', Tier.TIER_ON_DEMAND, 'h100', 8, 1, 1));
     const agent = w.agent('agent-a');
     agent.start();
@@ -154,7 +154,7 @@ describe('CellAgent with the sim provider', () => {
   });
 
   it('lets a second agent for the same cell stand by and take over when the leader stops', async () => {
-    const w = world();
+    const w = await world();
     await w.store.create('cell', cellObject('c1'));
     await w.store.create('nodePool', poolObject('c1', 'h100', Tier.TIER_ON_DEMAND, 'h100', 8, 1, 2));
     const first = w.agent('agent-a');

@@ -16,14 +16,14 @@ describe('NodeBinder in a cell agent', () => {
 
   /** A node agent of c1 in pool `manual` (which has no NodePool: the cell agent launches nothing for it). */
   async function nodeAgent(w: CellWorld, name: string): Promise<NodeAgent> {
-    const agent = new NodeAgent({ client: w.client, keys: w.keys, leases: w.leases, store: w.store, logger }, { cell: 'c1', pool: 'manual', nodeName: name, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 8, leaseTtl: 2, inventory: { source: 'static', gpus: simulatedGpus(name, 'h100', 8) } });
+    const agent = new NodeAgent({ controlPlane: { addresses: [w.nodeApi.address], token: await w.tokens.next('c1'), channels: w.channels }, logger }, { pool: 'manual', nodeName: name, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 8, leaseTtl: 2, inventory: { source: 'static', gpus: simulatedGpus(name, 'h100', 8) } });
     agents.push(agent);
     await agent.start();
     return agent;
   }
 
   it('binds only to Ready, uncordoned nodes with a live heartbeat, giving no GPU index twice', async () => {
-    const w = (world = cellWorld(inject('etcdEndpoint')));
+    const w = (world = await cellWorld(inject('etcdEndpoint')));
     await w.apply();
     await nodeAgent(w, 'ready');
     await nodeAgent(w, 'draining');
@@ -31,8 +31,10 @@ describe('NodeBinder in a cell agent', () => {
     const dead = await nodeAgent(w, 'dead');
     await w.store.mutate('node', 'draining', 'c1', (n) => ({ ...n, status: { ...n.status!, phase: NodePhase.NODE_PHASE_DRAINING, reason: 'Operator' } }));
     await w.store.mutate('node', 'cordoned', 'c1', (n) => ({ ...n, spec: { ...n.spec!, unschedulable: true } }));
-    // Its heartbeat goes; the Node still reads Ready until the lifecycle controller notices.
+    // Its heartbeat goes (its lease expires: a stopped agent renews it no more); the Node still
+    // reads Ready until the lifecycle controller notices.
     await dead.stop();
+    await waitFor('the dead node\'s heartbeat to expire', async () => (await w.client.kv.range({ key: Buffer.from(w.keys.heartbeat('c1', 'dead')) })).kvs.length === 0, 10_000, 50);
     w.agent();
 
     // 2 + 2 + 2 + 1 + 1 = 8 GPUs: exactly the one node that qualifies; one more 1-GPU replica waits.
@@ -54,7 +56,7 @@ describe('NodeBinder in a cell agent', () => {
   });
 
   it('never binds a retired replica', async () => {
-    const w = (world = cellWorld(inject('etcdEndpoint')));
+    const w = (world = await cellWorld(inject('etcdEndpoint')));
     await w.apply();
     await nodeAgent(w, 'ready');
     const retired = placedReplica('d', 'retired', 1);

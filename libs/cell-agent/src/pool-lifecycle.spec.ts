@@ -18,7 +18,7 @@ describe('PoolReconciler following the planner', () => {
     new Set((await w.store.list('replica', deployment)).items.filter((r) => r.status?.phase === ReplicaPhase.REPLICA_PHASE_BOUND).map((r) => r.spec!.node));
 
   it('scales down to desired by giving back idle nodes only', async () => {
-    const w = (world = cellWorld(inject('etcdEndpoint')));
+    const w = (world = await cellWorld(inject('etcdEndpoint')));
     await w.apply(poolOf('od', OD, { max: 4 }));
     await w.setDesired('od', 3);
     w.agent();
@@ -54,7 +54,7 @@ describe('PoolReconciler following the planner', () => {
   });
 
   it('on a preemption notice drains the node, retires its replicas, launches the replacement at once and gives the node back once empty', async () => {
-    const w = (world = cellWorld(inject('etcdEndpoint')));
+    const w = (world = await cellWorld(inject('etcdEndpoint')));
     await w.apply(poolOf('spot', P, { max: 4 }));
     await w.setDesired('spot', 1);
     w.agent();
@@ -90,7 +90,7 @@ describe('PoolReconciler following the planner', () => {
 
   it('terminates tagged instances etcd does not know once their grace period is over', async () => {
     // No node agents boot: instances stay unregistered.
-    const w = (world = cellWorld(inject('etcdEndpoint'), { launchLatencyMs: 0 }, false));
+    const w = (world = await cellWorld(inject('etcdEndpoint'), { launchLatencyMs: 0 }, false));
     await w.apply(poolOf('od', OD, { max: 4 }));
     const cell = (await w.store.get('cell', 'c1'))!;
     const [leaked] = await w.provider.launch({

@@ -3,7 +3,7 @@ import { CellAgent } from '@helios/cell-agent';
 import { waitFor } from '@helios/launcher';
 import { POOL_CONDITIONS } from '@helios/replica-lifecycle';
 import { cell, deployment, pool, replica } from '@helios/scheduling/testing';
-import { SimNodeFleet, SimProvider } from '@helios/sim';
+import { inProcessFleet, SimProvider } from '@helios/sim';
 import { LeasePool } from '@helios/store';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { CapacityController } from './capacity/capacity-controller';
@@ -22,13 +22,14 @@ describe('a stock-out, end to end: placement, planner and cell agent against etc
   it('falls back to the next pool of the tier, then to the next tier, when pools run out of capacity', async () => {
     const w: ControllerWorld = await controllerWorld(inject('etcdEndpoint'));
     cleanups.push(() => w.close());
+    // The cell agent's own lease (the nodes' leases are the node API's).
     const leases = new LeasePool(w.client, { streams: 1 });
     cleanups.push(() => leases.close());
     const sim = new SimProvider({ launchLatencyMs: 0 });
-    const nodes = new SimNodeFleet({ client: w.client, keys: w.keys, leases, store: w.store, logger: w.deps.logger }, sim, { nodeLeaseTtl: 2 });
+    const { fleet: nodes, close } = await inProcessFleet({ client: w.client, keys: w.keys, store: w.store, logger: w.deps.logger }, sim, { nodeLeaseTtl: 2 });
     nodes.start();
     cleanups.push(async () => {
-      await nodes.stop();
+      await close();
       sim.close();
     });
 

@@ -1,40 +1,35 @@
-import { Node, NodePhase, Tier } from '@helios/api';
+import { Tier } from '@helios/api';
 import { createLogger } from '@helios/config';
 import { waitFor } from '@helios/launcher';
-import { Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
+import { NodeChannels } from '@helios/node-client';
+import { FakeControlPlane, type FakeNodeServer } from '@helios/node-client/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeAgent, type NodeAgentOptions } from './node-agent';
 import { fixtureGpus } from './testing/fixture-gpus';
 
 describe('NodeAgent', () => {
-  let client: Etcd3;
-  let leases: LeasePool;
-  let keys: Keys;
-  let store: ResourceStore;
   const logger = createLogger('node-agent-test', 'silent');
   const agents: NodeAgent[] = [];
+  let plane: FakeControlPlane;
+  let server: FakeNodeServer;
 
-  beforeAll(() => {
-    client = connectEtcd(inject('etcdEndpoint'));
-    leases = new LeasePool(client, { streams: 2 });
-    keys = new Keys(`/t/${randomUUID()}/helios/v1`);
-    store = new ResourceStore(client, keys);
+  beforeAll(async () => {
+    plane = new FakeControlPlane();
+    server = await plane.serve();
   });
   afterAll(async () => {
     await Promise.all(agents.map((a) => a.stop()));
-    leases.close();
-    client.close();
+    await plane.close();
   });
 
   /** An agent whose node reports fixtureGpus(nodeName, gpus) unless `over` gives an inventory. */
-  const agent = (over: Partial<NodeAgentOptions> = {}): NodeAgent => {
+  const agent = (over: Partial<NodeAgentOptions> = {}, channels?: NodeChannels, token = plane.issueToken('c1')): NodeAgent => {
     const nodeName = over.nodeName ?? `n-${randomUUID().slice(0, 8)}`;
     const gpus = over.gpus ?? 8;
     const a = new NodeAgent(
-      { client, keys, leases, store, logger },
+      { controlPlane: { addresses: [server.address], token, channels }, logger },
       {
-        cell: 'c1',
         pool: 'h100',
         tier: Tier.TIER_ON_DEMAND,
         gpuType: 'h100',
@@ -51,77 +46,54 @@ describe('NodeAgent', () => {
     return a;
   };
 
-  /** The heartbeat key's lease id, or undefined when the key is absent. */
-  const heartbeatLease = async (node: string): Promise<string | undefined> => {
-    const res = await client.kv.range({ key: Buffer.from(keys.heartbeat('c1', node)) });
-    return res.kvs[0]?.lease;
-  };
-
-  it('registers its Node Ready with its GPUs and puts its heartbeat on its lease', async () => {
+  it('joins with its bootstrap token, telling the control plane its pool, GPUs, address and the lease TTL it wants', async () => {
     const a = agent();
     await a.start();
-    const node = await store.get('node', a.name, 'c1');
-    expect(node?.spec).toMatchObject({ cell: 'c1', pool: 'h100', tier: Tier.TIER_ON_DEMAND, providerId: 'i-1', gpuType: 'h100', gpus: 8, zone: 'z1' });
-    expect(node?.status).toMatchObject({ phase: NodePhase.NODE_PHASE_READY, allocatableGpus: 8, address: '127.0.0.1' });
-    expect(node?.status?.gpus).toEqual(fixtureGpus(a.name, 8));
-    expect(node?.status?.leaseId).toBe(a.leaseId);
-    expect(await heartbeatLease(a.name)).toBe(a.leaseId);
+    const node = plane.node(a.name)!;
+    expect(a.cell).toBe('c1');
+    expect(node.cell).toBe('c1');
+    expect(node.facts).toMatchObject({ name: a.name, pool: 'h100', tier: Tier.TIER_ON_DEMAND, providerId: 'i-1', gpuType: 'h100', zone: 'z1', address: '127.0.0.1', leaseTtlSeconds: 2 });
+    expect(node.facts.gpus).toEqual(fixtureGpus(a.name, 8));
+    expect(a.leaseId).toBe(node.leaseId);
+    await waitFor('a keep-alive', () => (plane.keepAlives.get(a.name) ?? 0) >= 1, 10_000);
   });
 
-  it('removes its heartbeat at once on stop and leaves the Node to the controllers', async () => {
+  it('stops keeping its lease alive when it stops, leaving etcd to expire it', async () => {
     const a = agent();
     await a.start();
+    await waitFor('a keep-alive', () => (plane.keepAlives.get(a.name) ?? 0) >= 1, 10_000);
     await a.stop();
-    expect(await heartbeatLease(a.name)).toBeUndefined();
-    expect((await store.get('node', a.name, 'c1'))?.status?.phase).toBe(NodePhase.NODE_PHASE_READY);
+    const sent = plane.keepAlives.get(a.name);
+    // Several keep-alive periods (ttl/3, under 700 ms) later, nothing more came.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(plane.keepAlives.get(a.name)).toBe(sent);
   });
 
-  it('updates an existing Node, keeping the cordon and a Draining phase others decided', async () => {
-    const name = `n-${randomUUID().slice(0, 8)}`;
-    await store.create(
-      'node',
-      Node.fromPartial({
-        metadata: { name, uid: 'u-1', generation: 1 },
-        spec: { cell: 'c1', pool: 'old', unschedulable: true },
-        status: { phase: NodePhase.NODE_PHASE_DRAINING, reason: 'Preempted' },
-      }),
-    );
-    const a = agent({ nodeName: name, gpus: 2, inventory: { source: 'static', gpus: fixtureGpus(name, 2) } });
-    await a.start();
-    const node = await store.get('node', name, 'c1');
-    expect(node?.metadata?.uid).toBe('u-1');
-    expect(node?.spec).toMatchObject({ pool: 'h100', unschedulable: true, gpus: 2 });
-    expect(node?.status).toMatchObject({ phase: NodePhase.NODE_PHASE_DRAINING, reason: 'Preempted', allocatableGpus: 2 });
-  });
-
-  it('turns a NotReady Node back to Ready when it starts', async () => {
-    const name = `n-${randomUUID().slice(0, 8)}`;
-    await store.create('node', Node.fromPartial({ metadata: { name }, spec: { cell: 'c1' }, status: { phase: NodePhase.NODE_PHASE_NOT_READY, reason: 'HeartbeatLost' } }));
-    const a = agent({ nodeName: name });
-    await a.start();
-    expect((await store.get('node', name, 'c1'))?.status).toMatchObject({ phase: NodePhase.NODE_PHASE_READY, reason: '' });
-  });
-
-  it('re-registers with a new lease when its lease is lost', async () => {
+  it('registers again with a new lease when etcd says its lease is gone', async () => {
     const a = agent();
     await a.start();
     const first = a.leaseId!;
-    // etcd revokes the lease underneath the agent, as an expiry after a partition would.
-    await client.leaseClient.leaseRevoke({ ID: first });
+    plane.expireLease(a.name);
     const second = await waitFor('a new lease', () => (a.leaseId && a.leaseId !== first ? a.leaseId : undefined), 10_000, 50);
-    await waitFor('the heartbeat on the new lease', async () => (await heartbeatLease(a.name)) === second, 10_000, 50);
-    const node = await store.get('node', a.name, 'c1');
-    expect(node?.status?.leaseId).toBe(second);
-    expect(node?.status?.phase).toBe(NodePhase.NODE_PHASE_READY);
+    expect(plane.node(a.name)?.leaseId).toBe(second);
+    expect(plane.calls.filter((c) => c.endsWith(a.name))).toEqual([`join ${a.name}`, `register ${a.name}`]);
   });
 
-  it('runs many agents over one lease pool', async () => {
-    const many = Array.from({ length: 50 }, (_, i) => agent({ nodeName: `bulk-${i}`, gpus: 4 }));
+  it('reports a preemption notice as its Node status, with the GPUs it owns', async () => {
+    const a = agent({ gpus: 4 });
+    await a.start();
+    await a.reportPreemption(new Date('2030-01-01T10:02:00Z'));
+    expect(plane.node(a.name)?.nodeStatus).toMatchObject({ preemptionTime: '2030-01-01T10:02:00.000Z', allocatableGpus: 4, address: '127.0.0.1' });
+  });
+
+  it('runs many agents over one shared channel, each with its own credential and lease', async () => {
+    const channels = new NodeChannels();
+    const token = plane.issueToken('c1', 50);
+    const many = Array.from({ length: 50 }, (_, i) => agent({ nodeName: `bulk-${i}`, gpus: 4 }, channels, token));
     await Promise.all(many.map((a) => a.start()));
-    const res = await client.kv.range({ key: Buffer.from(keys.heartbeats('c1') + 'bulk-'), range_end: Buffer.from(keys.heartbeats('c1') + 'bulk.') });
-    expect(res.kvs).toHaveLength(50);
+    expect(new Set(many.map((a) => a.leaseId)).size).toBe(50);
+    await waitFor('every node to keep its lease alive', () => many.every((a) => (plane.keepAlives.get(a.name) ?? 0) >= 1), 10_000);
     await Promise.all(many.map((a) => a.stop()));
-    const after = await client.kv.range({ key: Buffer.from(keys.heartbeats('c1') + 'bulk-'), range_end: Buffer.from(keys.heartbeats('c1') + 'bulk.') });
-    expect(after.kvs).toHaveLength(0);
+    channels.close();
   });
 });

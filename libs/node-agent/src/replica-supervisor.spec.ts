@@ -1,88 +1,72 @@
-import { Deployment, Replica, ReplicaPhase, Tier } from '@helios/api';
+import { Replica, ReplicaPhase, Tier } from '@helios/api';
 import { createLogger } from '@helios/config';
 import { REPO_ROOT, waitFor } from '@helios/launcher';
+import { FakeControlPlane, type FakeNodeServer } from '@helios/node-client/testing';
 import { ProcessRuntime } from '@helios/replica-runtime';
-import { Informer, Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeAgent } from './node-agent';
-import { ReplicaBindings } from './replica-bindings';
 import { fixtureGpus } from './testing/fixture-gpus';
 
 const MODEL = [process.execPath, '--require', require.resolve('tsx/cjs'), 'apps/model-server/src/main.ts', '--version', 'v2'];
 
 describe('NodeAgent running the replicas bound to it', () => {
   const logger = createLogger('replica-supervisor-test', 'silent');
-  let client: Etcd3;
-  let leases: LeasePool;
-  let keys: Keys;
-  let store: ResourceStore;
-  let bindings: ReplicaBindings;
-  let history: Informer<'replica'>;
-  /** Every state each replica was written in, in order, as a watcher saw them. */
-  const seen = new Map<string, Replica[]>();
   const runtime = new ProcessRuntime({ cwd: REPO_ROOT, restartPolicy: { baseMs: 100, maxMs: 500, resetAfterMs: 60_000 }, logger });
   const agents: NodeAgent[] = [];
+  let plane: FakeControlPlane;
+  let server: FakeNodeServer;
 
   beforeAll(async () => {
-    client = connectEtcd(inject('etcdEndpoint'));
-    leases = new LeasePool(client, { streams: 1 });
-    keys = new Keys(`/t/${randomUUID()}/helios/v1`);
-    store = new ResourceStore(client, keys);
-    bindings = new ReplicaBindings(client, keys, { logger });
-    history = new Informer(client, keys, 'replica');
-    history.on((e) => {
-      const name = e.object.metadata!.name;
-      if (e.type !== 'deleted') seen.set(name, [...(seen.get(name) ?? []), e.object]);
-    });
-    await history.start();
-    // drainSeconds 2 is the window in which a retired replica must still answer.
-    await store.create('deployment', Deployment.fromPartial({ metadata: { name: 'web' }, spec: { replicas: 1, strategy: { drainSeconds: 2, terminationGraceSeconds: 3 } } }));
+    plane = new FakeControlPlane();
+    server = await plane.serve();
   });
   afterAll(async () => {
     await Promise.all(agents.map((a) => a.stop()));
     await runtime.close(1_000);
-    await history?.stop();
-    await bindings?.stop();
-    leases?.close();
-    client?.close();
+    await plane.close();
   });
 
   const startAgent = async (): Promise<NodeAgent> => {
     const nodeName = `n-${randomUUID().slice(0, 8)}`;
     const a = new NodeAgent(
-      { client, keys, leases, store, logger, runtime, bindings },
-      { cell: 'c1', pool: 'h100', nodeName, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 4, leaseTtl: 2, inventory: { source: 'static', gpus: fixtureGpus(nodeName, 4) } },
+      { controlPlane: { addresses: [server.address], token: plane.issueToken('c1') }, logger, runtime },
+      { pool: 'h100', nodeName, tier: Tier.TIER_ON_DEMAND, gpuType: 'h100', gpus: 4, leaseTtl: 2, inventory: { source: 'static', gpus: fixtureGpus(nodeName, 4) } },
     );
     agents.push(a);
     await a.start();
     return a;
   };
 
-  const bind = (node: string, command = MODEL): Promise<Replica> =>
-    store.create(
-      'replica',
-      Replica.fromPartial({
-        metadata: { name: `web-${randomUUID().slice(0, 6)}`, uid: randomUUID() },
-        spec: {
-          deployment: 'web',
-          revision: 2,
-          cell: 'c1',
-          node,
-          gpuIndices: [0, 1],
-          template: { command, port: 0, readinessProbe: { path: '/healthz', periodSeconds: 1 }, env: { TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tsconfig.json'), HELIOS_LOG_LEVEL: 'warn' } },
-        },
-        status: { phase: ReplicaPhase.REPLICA_PHASE_BOUND },
-      }),
-    );
+  // drainSeconds 2 is the window in which a retired replica must still answer; the deployment's
+  // strategy reaches the node with the assignment.
+  const TIMING = { drainSeconds: 2, terminationGraceSeconds: 3 };
 
-  const readyReplica = (name: string) =>
-    waitFor(`replica ${name} Ready`, async () => {
-      const r = await store.get('replica', name, 'web');
+  const bind = (node: string, command = MODEL): Replica => {
+    const replica = Replica.fromPartial({
+      metadata: { name: `web-${randomUUID().slice(0, 6)}`, uid: randomUUID() },
+      spec: {
+        deployment: 'web',
+        revision: 2,
+        cell: 'c1',
+        node,
+        gpuIndices: [0, 1],
+        template: { command, port: 0, readinessProbe: { path: '/healthz', periodSeconds: 1 }, env: { TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tsconfig.json'), HELIOS_LOG_LEVEL: 'warn' } },
+      },
+      status: { phase: ReplicaPhase.REPLICA_PHASE_BOUND },
+    });
+    plane.assign(node, replica, TIMING);
+    return replica;
+  };
+
+  const readyReplica = (node: string, name: string) =>
+    waitFor(`replica ${name} Ready`, () => {
+      const r = plane.replica(node, 'web', name);
       return r?.status?.phase === ReplicaPhase.REPLICA_PHASE_READY ? r : undefined;
     }, 30_000, 50);
 
+  const phasesReported = (name: string) => plane.reports.filter((r) => r.name === name).map((r) => r.status!.phase);
   const infer = async (endpoint: string) => (await fetch(`http://${endpoint}/v1/infer?input=hi`)).json() as Promise<{ replica: string; version: string }>;
   const refuses = async (endpoint: string) => {
     try {
@@ -95,72 +79,66 @@ describe('NodeAgent running the replicas bound to it', () => {
 
   it('starts a replica bound to it, reports STARTING then READY with an endpoint that answers', async () => {
     const a = await startAgent();
-    const r = await bind(a.name);
-    const name = r.metadata!.name;
-    const ready = await readyReplica(name);
+    const name = bind(a.name).metadata!.name;
+    const ready = await readyReplica(a.name, name);
     expect(ready.status).toMatchObject({ phase: ReplicaPhase.REPLICA_PHASE_READY, restarts: 0, reason: '' });
     expect(ready.status?.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(ready.status?.readyTime).toBeDefined();
     expect(await infer(ready.status!.endpoint)).toEqual({ version: 'v2', replica: name, output: 'v2:hi' });
-    const phases = seen.get(name)!.map((x) => x.status?.phase);
+    const phases = phasesReported(name);
     expect(phases.indexOf(ReplicaPhase.REPLICA_PHASE_STARTING)).toBeGreaterThan(-1);
     expect(phases.indexOf(ReplicaPhase.REPLICA_PHASE_STARTING)).toBeLessThan(phases.indexOf(ReplicaPhase.REPLICA_PHASE_READY));
     expect(a.replicas).toBe(1);
   });
 
-  it('retires a replica in order: unpublished by the retiring write, still serving while draining, then stopped and deleted', async () => {
+  it('retires a replica in order: still serving while draining (the drain its assignment carries), then stopped and released', async () => {
     const a = await startAgent();
-    const name = (await bind(a.name)).metadata!.name;
-    const endpoint = (await readyReplica(name)).status!.endpoint;
+    const name = bind(a.name).metadata!.name;
+    const ready = await readyReplica(a.name, name);
+    const endpoint = ready.status!.endpoint;
+    const before = plane.reports.length;
 
     // What the deployment controller does: deletionTime and TERMINATING in one CAS write.
-    const retired = await store.mutate('replica', name, 'web', (r) => {
-      r.metadata!.deletionTime = new Date().toISOString();
-      r.status!.phase = ReplicaPhase.REPLICA_PHASE_TERMINATING;
-      return r;
-    });
+    plane.assign(a.name, Replica.fromPartial({ ...ready, metadata: { ...ready.metadata, deletionTime: new Date().toISOString() }, status: { ...ready.status, phase: ReplicaPhase.REPLICA_PHASE_TERMINATING } }));
     // Out of the endpoint set, yet still serving: the drain comes before SIGTERM.
     expect((await infer(endpoint)).replica).toBe(name);
 
-    await waitFor(`replica ${name} deleted`, async () => (await store.get('replica', name, 'web')) === undefined, 30_000, 50);
+    await waitFor(`replica ${name} released`, () => plane.replica(a.name, 'web', name) === undefined, 30_000, 50);
+    expect(plane.calls).toContain(`releaseReplica ${a.name} web/${name}`);
     expect(await refuses(endpoint)).toBe(true);
     await waitFor('the agent to forget the run', () => a.replicas === 0, 5_000, 20);
-    // Nothing written after the retirement published the replica again.
-    const after = seen.get(name)!.filter((x) => x.metadata!.resourceVersion > retired.metadata!.resourceVersion);
-    expect(after.every((x) => x.metadata?.deletionTime && x.status?.phase === ReplicaPhase.REPLICA_PHASE_TERMINATING)).toBe(true);
+    // Nothing reported after the retirement published the replica again.
+    expect(plane.reports.slice(before).filter((r) => r.name === name).every((r) => r.status?.phase === ReplicaPhase.REPLICA_PHASE_TERMINATING)).toBe(true);
   });
 
-  it('stops, and leaves alone, a replica bound to another node', async () => {
+  it('stops, and reports nothing about, a replica bound to another node', async () => {
     const a = await startAgent();
-    const name = (await bind(a.name)).metadata!.name;
-    const endpoint = (await readyReplica(name)).status!.endpoint;
-    // A rebinding elsewhere, as the scheduler would write it.
-    const moved = await store.mutate('replica', name, 'web', (r) => {
-      r.spec!.node = 'elsewhere';
-      r.status = { ...r.status!, phase: ReplicaPhase.REPLICA_PHASE_BOUND, endpoint: '', readyTime: undefined };
-      return r;
-    });
+    const name = bind(a.name).metadata!.name;
+    const endpoint = (await readyReplica(a.name, name)).status!.endpoint;
+    const before = plane.reports.length;
+    // A rebinding elsewhere: the node's stream says DELETED.
+    plane.unassign(a.name, 'web', name);
     await waitFor('the process to stop', () => refuses(endpoint), 30_000, 50);
     await waitFor('the agent to forget the run', () => a.replicas === 0, 5_000, 20);
-    const now = await store.get('replica', name, 'web');
-    expect(now?.metadata?.resourceVersion).toBe(moved.metadata?.resourceVersion);
-    expect(now?.status?.phase).toBe(ReplicaPhase.REPLICA_PHASE_BOUND);
+    expect(plane.reports.slice(before).filter((r) => r.name === name)).toEqual([]);
   });
 
-  it('stops the process of a replica deleted outright', async () => {
+  it('stops the process of a replica that left its assignments while it was disconnected (re-sync)', async () => {
     const a = await startAgent();
-    const name = (await bind(a.name)).metadata!.name;
-    const endpoint = (await readyReplica(name)).status!.endpoint;
-    await store.delete('replica', name, 'web');
+    const name = bind(a.name).metadata!.name;
+    const endpoint = (await readyReplica(a.name, name)).status!.endpoint;
+    // Gone while the node was away: the new registration's re-synced assignment set lacks it.
+    plane.unassignSilently(a.name, 'web', name);
+    plane.expireLease(a.name);
     await waitFor('the process to stop', () => refuses(endpoint), 30_000, 50);
     await waitFor('the agent to forget the run', () => a.replicas === 0, 5_000, 20);
   });
 
   it('reports a crashing replica STARTING with reason Crashed (not FAILED, which is terminal), and counts its restarts', async () => {
     const a = await startAgent();
-    const name = (await bind(a.name, [process.execPath, '-e', "console.error('CUDA out of memory'); process.exit(1)"])).metadata!.name;
-    const failed = await waitFor(`replica ${name} failed and restarted`, async () => {
-      const r = await store.get('replica', name, 'web');
+    const name = bind(a.name, [process.execPath, '-e', "console.error('CUDA out of memory'); process.exit(1)"]).metadata!.name;
+    const failed = await waitFor(`replica ${name} failed and restarted`, () => {
+      const r = plane.replica(a.name, 'web', name);
       return r?.status?.phase === ReplicaPhase.REPLICA_PHASE_STARTING && r.status.reason === 'Crashed' && r.status.restarts >= 2 ? r : undefined;
     }, 30_000, 50);
     expect(failed.status?.reason).toBe('Crashed');
@@ -169,8 +147,8 @@ describe('NodeAgent running the replicas bound to it', () => {
 
   it('stops the replicas it runs when it stops', async () => {
     const a = await startAgent();
-    const name = (await bind(a.name)).metadata!.name;
-    const endpoint = (await readyReplica(name)).status!.endpoint;
+    const name = bind(a.name).metadata!.name;
+    const endpoint = (await readyReplica(a.name, name)).status!.endpoint;
     await a.stop();
     expect(await refuses(endpoint)).toBe(true);
     expect(a.replicas).toBe(0);

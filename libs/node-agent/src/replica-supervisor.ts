@@ -1,11 +1,10 @@
-import { ReplicaPhase, ReplicaTemplate, metaOf, type Replica } from '@helios/api';
+import { ReplicaPhase, ReplicaStatusReport, ReplicaTemplate, metaOf, type Replica, type ReplicaStatus } from '@helios/api';
 import type { Logger } from '@helios/config';
 import { ControllerRunner } from '@helios/controller-runtime';
+import type { Assignment, NodeClient } from '@helios/node-client';
 import { isRetired, REPLICA_REASONS } from '@helios/replica-lifecycle';
 import type { ReplicaRun, ReplicaRuntime, StopOptions } from '@helios/replica-runtime';
-import { isNotFound, type ResourceStore } from '@helios/store';
 import type { NodeAgentSettings } from './node-agent-settings';
-import type { ReplicaBindings } from './replica-bindings';
 import { isBoundTo, replicaStatusFor, sameStatus } from './replica-status';
 
 /**
@@ -17,10 +16,12 @@ export interface ReplicaSupervisorOptions extends Pick<NodeAgentSettings, 'addre
   node: string;
 }
 
+/** The part of the node API a supervisor uses: the node's assignments, its status reports, releasing a retired replica. */
+export type SupervisedNode = Pick<NodeClient, 'assignments' | 'watchAssignments' | 'reportReplica' | 'releaseReplica'>;
+
 /** What a supervisor talks to. */
 export interface ReplicaSupervisorDeps {
-  store: ResourceStore;
-  bindings: ReplicaBindings;
+  node: SupervisedNode;
   runtime: ReplicaRuntime;
   logger: Logger;
 }
@@ -39,8 +40,9 @@ interface RunRecord {
 /**
  * Runs the replicas bound to one node through a ReplicaRuntime and reports them in their
  * status: STARTING -> READY with the endpoint and readyTime, back to STARTING with reason Crashed
- * after a crash (restarted, counted in restarts). Level-triggered: each replica key is reconciled from the informer's
- * current state, on every change of the replica and of its run.
+ * after a crash (restarted, counted in restarts). Level-triggered: each replica key is
+ * reconciled from the node's assignments as the node API streams them (WatchAssignments: only
+ * this node's replicas), on every change of the replica and of its run.
  *
  * The retirement protocol (race-free by construction):
  * 1. The deployment controller (or the Delete RPC, or the cell agent) retires a replica by
@@ -48,16 +50,18 @@ interface RunRecord {
  *    (`retired`). A replica is in the endpoint set iff phase == READY and deletionTime is unset
  *    (`inEndpointSet`), so that single write unpublishes it: routers stop sending before anything
  *    else happens.
- * 2. The node agent sees it, writes TERMINATING if the retirer did not, and stops the process
- *    in order: drainSeconds (the deployment's strategy, else the agent's default) while it
- *    still serves what routers had in flight, SIGTERM, SIGKILL after terminationGraceSeconds.
- * 3. Then it deletes the Replica, compare-and-swap on its resourceVersion, and only if it is
- *    still the same retiring replica bound here.
- * Every status write of the agent is a mutate whose function returns nothing to write once the
- * replica has a deletionTime, is bound elsewhere or has another uid: a probe turning READY at
- * the same moment as the retirement loses the compare-and-swap, re-reads, sees the deletion
- * and writes nothing. So READY is never written over a retirement, and a replica is published
- * only after its probe passed and unpublished before it is stopped.
+ * 2. The node agent sees it, reports TERMINATING if the retirer did not, and stops the process
+ *    in order: drainSeconds (the deployment's strategy, sent with the assignment, else the
+ *    agent's default) while it still serves what routers had in flight, SIGTERM, SIGKILL after
+ *    terminationGraceSeconds.
+ * 3. Then it releases the Replica (ReleaseReplica): the control plane deletes it only if it is
+ *    still the same retired replica bound here.
+ * Status reports carry the replica's uid and are applied by the control plane as
+ * compare-and-swap writes of the status alone, so a report about another replica of the same
+ * name, or one that lost a race, is skipped; the agent itself never reports anything but
+ * TERMINATING for a replica it knows to be retired. So READY is never reported over a
+ * retirement, and a replica is published only after its probe passed and unpublished before it
+ * is stopped.
  *
  * Controllers never hard-delete a replica that is bound and running; they set deletionTime.
  * (A replica on a dead node may be deleted outright: its agent is presumed gone.)
@@ -65,10 +69,13 @@ interface RunRecord {
  * Self-fencing: the agent stops at once (no drain: the replica is no longer published as
  * this node's) and never restarts any process whose replica is no longer bound to it -
  * deleted, bound to another node, or replaced by another uid. After a partition that cost
- * the node its lease, the watch resumes (or re-lists) and that is what the agent sees.
+ * the node its lease, the assignment stream is opened again and re-synced: what is missing
+ * from its initial set counts as deleted, and that is what the agent sees.
  */
 export class ReplicaSupervisor {
   private readonly runs = new Map<string, RunRecord>();
+  /** The status last reported per key since the key's assignment last changed: not reported twice. */
+  private readonly reported = new Map<string, { uid: string; status: ReplicaStatus }>();
   private readonly log: Logger;
   private runner: ControllerRunner | undefined;
   private abort: AbortController | undefined;
@@ -87,22 +94,31 @@ export class ReplicaSupervisor {
     return this.runs.size;
   }
 
-  /** Starts following the replicas bound to this node; resolves once the bindings are listed. */
-  async start(): Promise<void> {
-    const { bindings } = this.deps;
-    const { cell, node } = this.options;
-    await bindings.start();
+  /** Starts following the replicas bound to this node (the assignment stream opens now). */
+  start(): void {
+    const { node } = this.deps;
     const runner = new ControllerRunner({ name: 'replica-supervisor', reconcile: (key) => this.reconcile(key), workers: 2, logger: this.log });
     this.runner = runner;
-    this.unsubscribe = runner.watch({ on: (listener: (key: string) => void) => bindings.subscribe(cell, node, listener) }, (key) => key);
-    for (const key of bindings.boundTo(cell, node)) runner.enqueue(key);
+    this.unsubscribe = runner.watch(
+      {
+        on: (listener: (key: string) => void) =>
+          node.watchAssignments((keys) => {
+            for (const key of keys) {
+              this.reported.delete(key);
+              listener(key);
+            }
+          }),
+      },
+      (key) => key,
+    );
+    for (const key of node.assignments.keys()) runner.enqueue(key);
     this.abort = new AbortController();
     this.running = runner.run(this.abort.signal);
   }
 
   /**
    * Stops reconciling, then every replica still running here (no drain, shutdownGraceSeconds of
-   * grace; a retirement in progress is hurried the same way), and writes nothing more: the node
+   * grace; a retirement in progress is hurried the same way), and reports nothing more: the node
    * is going away, and its lease with it.
    */
   async stop(): Promise<void> {
@@ -124,7 +140,8 @@ export class ReplicaSupervisor {
     }
     // A stop in progress re-queues the key when it ends.
     if (record?.ending) return;
-    const replica = this.deps.bindings.get(key);
+    const assignment = this.deps.node.assignments.get(key);
+    const replica = assignment?.replica;
     const mine = isBoundTo(replica, this.options.cell, this.options.node);
     if (record && (!mine || metaOf(replica).uid !== record.uid)) {
       this.log.info({ key, reason: replica ? 'bound elsewhere or replaced' : 'deleted' }, 'replica no longer bound here; stopping it');
@@ -132,9 +149,9 @@ export class ReplicaSupervisor {
       return;
     }
     if (!mine) return;
-    if (isRetired(replica)) return this.retire(key, replica, record);
+    if (isRetired(replica)) return this.retire(key, assignment!, record);
     record ??= this.launch(key, replica);
-    await this.writeStatus(replica, record);
+    this.reportStatus(key, replica, record);
   }
 
   private launch(key: string, replica: Replica): RunRecord {
@@ -155,13 +172,14 @@ export class ReplicaSupervisor {
     return record;
   }
 
-  private async retire(key: string, replica: Replica, record: RunRecord | undefined): Promise<void> {
+  private async retire(key: string, assignment: Assignment, record: RunRecord | undefined): Promise<void> {
+    const replica = assignment.replica;
     if (!record) {
-      await this.finishDeletion(replica);
+      await this.release(replica);
       return;
     }
-    if (replica.status?.phase !== ReplicaPhase.REPLICA_PHASE_TERMINATING) await this.markTerminating(replica, record.uid);
-    const timing = await this.stopTiming(replica);
+    if (replica.status?.phase !== ReplicaPhase.REPLICA_PHASE_TERMINATING) this.markTerminating(key, replica);
+    const timing = this.stopTiming(assignment);
     this.log.info({ key, drainMs: timing.drainMs, graceMs: timing.graceMs }, 'retiring replica: draining, then SIGTERM');
     this.end(key, record, timing);
   }
@@ -179,70 +197,40 @@ export class ReplicaSupervisor {
       });
   }
 
-  /** The retired replica's process is gone: delete it, if it is still that replica, retiring, here. */
-  private async finishDeletion(replica: Replica): Promise<void> {
+  /** The retired replica's process is gone: the control plane deletes it, if it is still that replica, retired, here. */
+  private async release(replica: Replica): Promise<void> {
     const { name, uid } = metaOf(replica);
     const deployment = replica.spec?.deployment ?? '';
-    const current = await this.deps.store.get('replica', name, deployment);
-    if (!isBoundTo(current, this.options.cell, this.options.node) || metaOf(current).uid !== uid || !isRetired(current)) return;
-    try {
-      // A conflict (someone wrote in between) throws and the queue retries with a fresh read.
-      await this.deps.store.delete('replica', name, deployment, { resourceVersion: metaOf(current).resourceVersion });
-      this.log.info({ deployment, replica: name }, 'retired replica deleted');
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    // A failed call throws and the queue retries it.
+    const deleted = await this.deps.node.releaseReplica({ deployment, name, uid });
+    if (deleted) this.log.info({ deployment, replica: name }, 'retired replica released (deleted)');
   }
 
-  private async markTerminating(replica: Replica, uid: string): Promise<void> {
-    const { name } = metaOf(replica);
-    try {
-      await this.deps.store.mutate('replica', name, replica.spec?.deployment, (current) => {
-        if (!this.stillOurs(current, uid) || current.status?.phase === ReplicaPhase.REPLICA_PHASE_TERMINATING) return undefined;
-        current.status = { ...current.status!, phase: ReplicaPhase.REPLICA_PHASE_TERMINATING, reason: REPLICA_REASONS.retired, message: 'draining, then SIGTERM', readyTime: undefined };
-        return current;
-      });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+  private markTerminating(key: string, replica: Replica): void {
+    const status: ReplicaStatus = { ...replica.status!, phase: ReplicaPhase.REPLICA_PHASE_TERMINATING, reason: REPLICA_REASONS.retired, message: 'draining, then SIGTERM', readyTime: undefined };
+    this.send(key, replica, status);
   }
 
-  /** Writes the run's state into the Replica's status, unless the replica was retired or moved meanwhile. */
-  private async writeStatus(replica: Replica, record: RunRecord): Promise<void> {
-    const now = new Date().toISOString();
-    const state = record.run.state;
-    // The cache usually says nothing changed; only then is etcd not asked.
-    if (sameStatus(replica.status, replicaStatusFor(state, replica.status, this.options.address, now))) return;
-    try {
-      await this.deps.store.mutate('replica', metaOf(replica).name, replica.spec?.deployment, (current) => {
-        // Retirement wins: never publish (or touch) a replica that has a deletionTime.
-        if (!this.stillOurs(current, record.uid) || isRetired(current)) return undefined;
-        const next = replicaStatusFor(record.run.state, current.status, this.options.address, now);
-        if (sameStatus(current.status, next)) return undefined;
-        current.status = next;
-        return current;
-      });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+  /** Reports the run's state as the Replica's status, unless nothing changed (or it was reported already). */
+  private reportStatus(key: string, replica: Replica, record: RunRecord): void {
+    const next = replicaStatusFor(record.run.state, replica.status, this.options.address, new Date().toISOString());
+    if (sameStatus(replica.status, next)) return;
+    const last = this.reported.get(key);
+    if (last && last.uid === record.uid && sameStatus(last.status, next)) return;
+    this.send(key, replica, next);
   }
 
-  private stillOurs(current: Replica, uid: string): boolean {
-    return isBoundTo(current, this.options.cell, this.options.node) && metaOf(current).uid === uid;
+  private send(key: string, replica: Replica, status: ReplicaStatus): void {
+    const { name, uid } = metaOf(replica);
+    this.reported.set(key, { uid, status });
+    this.deps.node.reportReplica(ReplicaStatusReport.fromPartial({ deployment: replica.spec?.deployment ?? '', name, uid, status }));
   }
 
-  /** Drain and grace of a retirement: the deployment's strategy, else the agent's defaults. */
-  private async stopTiming(replica: Replica): Promise<StopOptions> {
-    let strategy;
-    try {
-      strategy = (await this.deps.store.get('deployment', replica.spec?.deployment ?? ''))?.spec?.strategy;
-    } catch (err) {
-      // The deployment may be gone (deleted with its replicas) or etcd briefly away: defaults.
-      this.log.warn({ err, deployment: replica.spec?.deployment }, 'cannot read the deployment strategy; using the default drain and grace');
-    }
+  /** Drain and grace of a retirement: the deployment's strategy as the assignment carries it, else the agent's defaults. */
+  private stopTiming(assignment: Assignment): StopOptions {
     return {
-      drainMs: 1000 * (strategy?.drainSeconds || this.options.drainSeconds),
-      graceMs: 1000 * (strategy?.terminationGraceSeconds || this.options.terminationGraceSeconds),
+      drainMs: 1000 * (assignment.drainSeconds || this.options.drainSeconds),
+      graceMs: 1000 * (assignment.terminationGraceSeconds || this.options.terminationGraceSeconds),
     };
   }
 

@@ -22,12 +22,13 @@ describe('NodeHosts', () => {
       entry,
       [
         "console.log('argv', process.argv.slice(2).join(' '));",
+        "console.log('token', process.env.HELIOS_BOOTSTRAP_TOKEN);",
         "process.on('SIGTERM', () => { console.log('bye'); process.exit(0); });",
         'setInterval(() => undefined, 1000);',
       ].join('\n'),
     );
     const sim = new SimProvider({ launchLatencyMs: 0, idPrefix: 'i-' });
-    const hosts = new NodeHosts(sim, { nodeAgent: { entry: relative(REPO_ROOT, entry) }, etcd: 'http://127.0.0.1:1', root: '/r', logDir: dir, leaseTtl: 3, drainSeconds: 1 });
+    const hosts = new NodeHosts(sim, { nodeAgent: { entry: relative(REPO_ROOT, entry) }, controlPlane: '127.0.0.1:1,127.0.0.1:2', token: (cell) => `${cell}tok.s3cr3t`, logDir: dir, leaseTtl: 3, drainSeconds: 1 });
     cleanup.push(() => sim.close(), () => hosts.stop());
     hosts.start();
 
@@ -36,7 +37,9 @@ describe('NodeHosts', () => {
     const log = join(dir, 'node-agent-spot-0.log');
     const argv = await waitFor('the stub to print its flags', () => (existsSync(log) ? /^argv (.*)$/m.exec(readFileSync(log, 'utf8'))?.[1] : undefined), 20_000);
     expect(hosts.nodes).toEqual(['spot-0']);
-    expect(argv).toContain('--etcd http://127.0.0.1:1 --root /r --cell c1 --pool spot --node spot-0 --tier preemptible --gpu-type h100 --gpus 4');
+    expect(argv).toContain('--control-plane 127.0.0.1:1,127.0.0.1:2 --pool spot --node spot-0 --tier preemptible --gpu-type h100 --gpus 4');
+    expect(argv).not.toContain('s3cr3t');
+    expect(readFileSync(log, 'utf8')).toContain('token c1tok.s3cr3t');
     expect(argv).toContain(`--provider-id ${instance!.id} --zone sim-1a`);
     expect(argv).toContain('--lease-ttl 3 --runtime process');
 

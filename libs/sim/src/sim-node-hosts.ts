@@ -18,8 +18,10 @@ export interface NodeAgentCommand {
 /** How the simulated hosts run. */
 export interface NodeHostOptions {
   nodeAgent: NodeAgentCommand;
-  etcd: string;
-  root: string;
+  /** Control-plane gRPC addresses, `host:port[,host:port]`: the agents reach nothing else. */
+  controlPlane: string;
+  /** The bootstrap token a host of this cell joins with (handed over in its environment, not its argv). */
+  token: (cell: string) => string;
   logDir: string;
   leaseTtl: number;
   drainSeconds: number;
@@ -28,7 +30,8 @@ export interface NodeHostOptions {
 
 /**
  * The hosts of the sim cloud: every instance that turns running gets a real node-agent process
- * (`nodeAgent`, process runtime), which runs its replicas as real child processes; every
+ * (`nodeAgent`, process runtime) that joins the control plane with its cell's bootstrap token and
+ * runs its replicas as real child processes; every
  * terminated instance's agent is stopped. `kill` plays a host dying: the agent and its replicas
  * are SIGKILLed together, its lease is left to expire.
  */
@@ -87,9 +90,7 @@ export class NodeHosts {
       name: `node-agent/${instance.node}`,
       entry: o.nodeAgent.entry,
       args: [
-        '--etcd', o.etcd,
-        '--root', o.root,
-        '--cell', instance.cell,
+        '--control-plane', o.controlPlane,
         '--pool', instance.pool,
         '--node', instance.node,
         '--tier', tierWord(bootTier(template.tier)),
@@ -105,7 +106,7 @@ export class NodeHosts {
         '--state-dir', join(o.logDir, 'state', instance.node),
         '--drain-seconds', String(o.drainSeconds),
       ],
-      env: { HELIOS_LOG_FORMAT: 'json' },
+      env: { HELIOS_LOG_FORMAT: 'json', HELIOS_BOOTSTRAP_TOKEN: o.token(instance.cell) },
       logFile: join(o.logDir, `node-agent-${instance.node}.log`),
     });
     this.hosts.set(instance.node, host);

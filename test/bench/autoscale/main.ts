@@ -55,15 +55,18 @@ async function main(): Promise<number> {
     teardown.add('closing the etcd client', () => client.close());
     const store = new ResourceStore(client, new Keys(ROOT));
 
+    // The hosts join the control plane with the cell's bootstrap token, made once it answers
+    // (before any launch).
+    const grpcAddr = `127.0.0.1:${await freePort()}`;
+    let hostToken = '';
     const sim = new SimProvider({ launchLatencyMs: 200 });
     teardown.add('closing the sim cloud', () => sim.close());
-    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: etcd.endpoint, root: ROOT, logDir: logs, leaseTtl: 3, drainSeconds: 2 });
+    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, controlPlane: grpcAddr, token: () => hostToken, logDir: logs, leaseTtl: 3, drainSeconds: 2 });
     hosts.start();
     teardown.add('stopping the node agents', () => hosts.stop());
     const simServer = await SimCloudServer.start(sim);
     teardown.add('stopping the sim cloud server', () => simServer.stop());
 
-    const grpcAddr = `127.0.0.1:${await freePort()}`;
     const metricsAddr = `127.0.0.1:${await freePort()}`;
     const component = (name: string, entry: string, args: string[]) => {
       const proc = launchComponent({ name, entry, args, env: { HELIOS_LOG_FORMAT: 'json' }, logFile: join(logs, `${name.replace('/', '-')}.log`) });
@@ -74,6 +77,7 @@ async function main(): Promise<number> {
     const api = connectOperator(grpcAddr);
     teardown.add('closing the API client', () => api.close());
     await waitFor('the control plane to answer', () => api.list({ kind: Kind.KIND_CELL, parent: '', labelSelector: {} }).then(() => true), 90_000, 250);
+    hostToken = (await api.createBootstrapToken({ cell: CELL, pool: '', uses: 1_000, ttlSeconds: 24 * 3_600, description: 'bench:autoscale hosts' })).token;
     await applySimCell(api, { cell: CELL, pool: POOL, nodes: s.nodes, gpusPerNode: s.gpusPerNode });
     component(`cell-agent/${CELL}`, 'apps/cell-agent/src/main.ts', ['--etcd', etcd.endpoint, '--root', ROOT, '--cell', CELL, '--sim-url', simServer.url, '--node-lease-ttl', '3']);
     await waitFor(`${s.nodes} Ready nodes`, async () => (await store.list('node', CELL)).items.filter((n) => n.status?.phase === NodePhase.NODE_PHASE_READY).length >= s.nodes, 120_000, 250);

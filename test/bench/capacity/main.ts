@@ -14,8 +14,10 @@
 import { createLogger } from '@helios/config';
 import { freePort, startEtcd, type EtcdProcess } from '@helios/etcd-process';
 import { launchComponent, waitFor, type ComponentProcess } from '@helios/launcher';
-import { SimCloudServer, SimNodeFleet, SimProvider, SimulatedRuntime } from '@helios/sim';
-import { Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
+import { SimCloudServer, SimNodeFleet, SimNodeTokens, SimProvider, SimulatedRuntime } from '@helios/sim';
+import { NodeChannels } from '@helios/node-client';
+import { connectOperator, type OperatorApi } from '@helios/operator-client';
+import { Keys, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,8 +53,9 @@ async function main(): Promise<number> {
   const procs = new Map<string, ComponentProcess>();
   let etcd: EtcdProcess | undefined;
   let client: Etcd3 | undefined;
-  let leases: LeasePool | undefined;
+  let tokenApi: OperatorApi | undefined;
   let nodes: SimNodeFleet | undefined;
+  let channels: NodeChannels | undefined;
   let server: SimCloudServer | undefined;
   let observer: FleetObserver | undefined;
   let operator: BenchOperator | undefined;
@@ -64,11 +67,8 @@ async function main(): Promise<number> {
     client = connectEtcd(etcd.endpoint);
     const keys = new Keys();
     const store = new ResourceStore(client, keys);
-    leases = new LeasePool(client, { streams: 4 });
     const cloud = new RecordingCloud(sim);
     server = await SimCloudServer.start(cloud);
-    nodes = new SimNodeFleet({ client, keys, leases, store, logger: createLogger('sim-node', 'error') }, sim, { nodeLeaseTtl: 3, runtime });
-    nodes.start();
     observer = new FleetObserver(client, keys, cloud, POOLS);
     await observer.start();
 
@@ -98,6 +98,12 @@ async function main(): Promise<number> {
       250,
     ).catch(() => false);
     if (!deploymentController) throw new Error('the control plane runs no deployment controller; this benchmark replays deployments through it');
+    // The simulated nodes join the control plane through its node API, as real hosts do.
+    tokenApi = connectOperator(`127.0.0.1:${grpcPort}`, { timeoutMs: 10_000 });
+    const tokens = new SimNodeTokens((cell, uses) => tokenApi!.createBootstrapToken({ cell, pool: '', uses, ttlSeconds: 24 * 3_600, description: 'bench:capacity nodes' }).then((r) => r.token));
+    channels = new NodeChannels();
+    nodes = new SimNodeFleet({ addresses: [`127.0.0.1:${grpcPort}`], tokens, channels, store, logger: createLogger('sim-node', 'error') }, sim, { nodeLeaseTtl: 3, runtime });
+    nodes.start();
     say('replicas are made by the control plane\'s deployment controller (not by the benchmark)');
 
     operator = new BenchOperator(`127.0.0.1:${grpcPort}`);
@@ -213,7 +219,8 @@ async function main(): Promise<number> {
     await server?.stop();
     sim.close();
     await observer?.stop();
-    leases?.close();
+    channels?.close();
+    tokenApi?.close();
     client?.close();
     await etcd?.stop();
   }

@@ -2,7 +2,7 @@ import type { Resolved } from '@helios/config';
 
 /** Every knob of `npm run bench:failover -- [--flag value ...]`. */
 export const BENCH_SETTINGS = {
-  nodes: { flag: 'nodes', env: 'HELIOS_BENCH_NODES', default: 1000, doc: 'simulated nodes (NodeAgents in one child process, one shared LeasePool)' },
+  nodes: { flag: 'nodes', env: 'HELIOS_BENCH_NODES', default: 1000, doc: 'simulated nodes (NodeAgents in one child process, through the node API over one channel per control plane)' },
   cells: { flag: 'cells', env: 'HELIOS_BENCH_CELLS', default: 0, doc: 'cells the nodes are spread over; 0 = one per 500 nodes' },
   ttl: { flag: 'ttl', env: 'HELIOS_BENCH_TTL', default: 5, doc: 'heartbeat lease TTL of every node, seconds (5 is the default TTL the targets are set for)' },
   kill: { flag: 'kill', env: 'HELIOS_BENCH_KILL', default: 0, doc: 'simulated nodes whose keep-alives are cut; 0 = 2 % of --nodes, at least 10' },
@@ -12,18 +12,15 @@ export const BENCH_SETTINGS = {
   killAgents: { flag: 'kill-agents', env: 'HELIOS_BENCH_KILL_AGENTS', default: 2, doc: 'served hosts killed (node agent and replicas SIGKILLed), those serving the most replicas first' },
   replacementTimeout: { flag: 'replacement-timeout', env: 'HELIOS_BENCH_REPLACEMENT_TIMEOUT', default: 120, doc: 'seconds the deployment may take to serve every replica again after the kills' },
   replicasPerNode: { flag: 'replicas-per-node', env: 'HELIOS_BENCH_REPLICAS_PER_NODE', default: 0, doc: 'Ready replicas bound to every simulated node (to measure evictions)' },
-  registerConcurrency: { flag: 'register-concurrency', env: 'HELIOS_BENCH_REGISTER_CONCURRENCY', default: 10, doc: 'simulated nodes registering at once while the fleet starts' },
-  // etcd serves one keep-alive at a time per stream, and a follower forwards each one to the
-  // leader over HTTP before it takes the next: a stream on a follower renews ~1,000 leases a
-  // second on an idle machine and far fewer on a busy one. 10,000 leases at TTL 5 need 6,000
-  // renewals a second; 4 streams fell behind here (every lease lost at once), 16 keep up.
-  streams: { flag: 'streams', env: 'HELIOS_BENCH_STREAMS', default: 16, doc: 'LeaseKeepAlive streams the simulated fleet multiplexes its leases over' },
+  registerConcurrency: { flag: 'register-concurrency', env: 'HELIOS_BENCH_REGISTER_CONCURRENCY', default: 50, doc: 'simulated nodes registering at once while the fleet starts' },
+  registerRate: { flag: 'register-rate', env: 'HELIOS_BENCH_REGISTER_RATE', default: 50, doc: 'registrations (Join, Register) per second of the whole simulated fleet' },
+  controlPlanes: { flag: 'control-planes', env: 'HELIOS_BENCH_CONTROL_PLANES', default: 3, min: 1, doc: 'control-plane replicas; every one serves the node API, the simulated nodes spread over them' },
   settle: { flag: 'settle', env: 'HELIOS_BENCH_SETTLE', default: 0, doc: 'seconds to watch for false failures after each etcd disruption; 0 = 3 TTLs + 1 s per 1,000 nodes (etcd revokes at most 1,000 expired leases a second)' },
   controlPlaneFailover: {
     flag: 'control-plane-failover',
     env: 'HELIOS_BENCH_CONTROL_PLANE_FAILOVER',
     default: true,
-    doc: 'run a standby control plane, SIGKILL the leader last, and count false failures through the takeover',
+    doc: 'SIGKILL the leading control plane, then the replica serving the most nodes (needs 3 control planes), and count false failures through both',
   },
   keep: { flag: 'keep', env: 'HELIOS_BENCH_KEEP', default: false, doc: 'keep the work dir (etcd data, logs) after the run' },
   help: { flag: 'help', env: 'HELIOS_BENCH_HELP', default: false, doc: 'print this help' },

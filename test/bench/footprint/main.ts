@@ -101,7 +101,8 @@ async function main(): Promise<number> {
     // is when its instance turns running: NodeHosts (subscribed first) spawns it in that callback.
     const sim = new SimProvider({ launchLatencyMs: 200 });
     teardown.add('closing the sim cloud', () => sim.close());
-    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: etcd.endpoint, root: ROOT, logDir: logs, leaseTtl: 5, drainSeconds: 1 });
+    const { token } = await api.createBootstrapToken({ cell: CELL, pool: '', uses: 1_000, ttlSeconds: 24 * 3_600, description: 'bench:footprint hosts' });
+    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, controlPlane: grpcAddr, token: () => token, logDir: logs, leaseTtl: 5, drainSeconds: 1 });
     hosts.start();
     teardown.add('stopping the node agents', () => hosts.stop());
     const spawnedAt = new Map<string, number>();

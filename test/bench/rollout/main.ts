@@ -114,16 +114,18 @@ async function main(): Promise<number> {
     const store = new ResourceStore(client, keys);
     say(`etcd ${etcd.endpoint}`);
 
-    // The sim cloud and its hosts live here, so a host can be killed as a whole.
+    // The sim cloud and its hosts live here, so a host can be killed as a whole. The hosts join the
+    // control plane with the cell's bootstrap token, made once it answers (before any launch).
+    const grpcAddr = `127.0.0.1:${await freePort()}`;
+    let hostToken = '';
     const sim = new SimProvider({ launchLatencyMs: 200 });
     teardown.add('closing the sim cloud', () => sim.close());
-    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, etcd: etcd.endpoint, root: ROOT, logDir: logs, leaseTtl: s.nodeLeaseTtl, drainSeconds: s.drainSeconds });
+    const hosts = new NodeHosts(sim, { nodeAgent: { entry: 'apps/node-agent/src/main.ts' }, controlPlane: grpcAddr, token: () => hostToken, logDir: logs, leaseTtl: s.nodeLeaseTtl, drainSeconds: s.drainSeconds });
     hosts.start();
     teardown.add('stopping the node agents', () => hosts.stop());
     const simServer = await SimCloudServer.start(sim);
     teardown.add('stopping the sim cloud server', () => simServer.stop());
 
-    const grpcAddr = `127.0.0.1:${await freePort()}`;
     const metricsAddr = `127.0.0.1:${await freePort()}`;
     const started: ComponentProcess[] = [];
     const component = (name: string, entry: string, args: string[]) => {
@@ -138,6 +140,7 @@ async function main(): Promise<number> {
     await waitFor('the control plane to answer', () => api.list({ kind: Kind.KIND_CELL, parent: '', labelSelector: {} }).then(() => true), 90_000, 250);
     say(`control plane ${grpcAddr}, metrics http://${metricsAddr}/metrics`);
 
+    hostToken = (await api.createBootstrapToken({ cell: CELL, pool: '', uses: 1_000, ttlSeconds: 24 * 3_600, description: 'bench:rollout hosts' })).token;
     await applySimCell(api, { cell: CELL, pool: POOL, nodes: s.nodes, gpusPerNode: s.gpusPerNode });
     component(`cell-agent/${CELL}`, 'apps/cell-agent/src/main.ts', ['--etcd', etcd.endpoint, '--root', ROOT, '--cell', CELL, '--sim-url', simServer.url, '--node-lease-ttl', String(s.nodeLeaseTtl)]);
     await waitFor(

@@ -256,7 +256,7 @@ async function main(): Promise<number> {
         fork(
           join(__dirname, 'sim-cells.ts'),
           [
-            ...['--etcd', endpoints, '--root', ROOT, '--cells', group.join(',')],
+            ...['--etcd', endpoints, '--root', ROOT, '--cells', group.join(','), '--control-plane', `${leader.grpcAddr},${standby.grpcAddr}`],
             ...['--lease-ttl', String(settings.leaseTtl), '--node-lease-ttl', String(settings.nodeLeaseTtl), '--streams', String(settings.leaseStreams), '--ready-after-ms', String(settings.readyAfterMs)],
             ...['--boot-concurrency', String(settings.bootConcurrency)],
           ],

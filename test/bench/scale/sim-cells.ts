@@ -1,16 +1,19 @@
 /**
  * A cell process of the scale benchmark, forked by it (IPC): the cell agents of `--cells` and the
  * simulated nodes they launch. Everything is the production code but the cloud: one SimProvider
- * shared by the cells here, a SimNodeFleet booting a NodeAgent for each instance that runs (real
- * etcd lease, heartbeat, Node), and a SimulatedRuntime that takes each replica bound to a node to
- * Starting and Ready without a process. The agents and nodes of the process share one etcd
- * client, one LeasePool and one replica watch (ReplicaBindings), as the cell-agent app does with
- * a local sim; each CellAgent keeps its own informers, as it would in its own process.
+ * shared by the cells here, a SimNodeFleet booting a NodeAgent for each instance that runs
+ * (joined through the control planes' node API: its lease, heartbeat and Node are the
+ * gateway's), and a SimulatedRuntime that takes each replica bound to a node to Starting and
+ * Ready without a process. The cell agents share one etcd client and one LeasePool; the nodes
+ * share one gRPC channel per control-plane address, each with its own credential and streams,
+ * as the cell-agent app does with a local sim; each CellAgent keeps its own informers.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CellAgent } from '@helios/cell-agent';
-import { SimNodeFleet, SimProvider, SimulatedRuntime } from '@helios/sim';
+import { SimNodeFleet, SimNodeTokens, SimProvider, SimulatedRuntime } from '@helios/sim';
 import { createLogger, loadConfig } from '@helios/config';
+import { NodeChannels, RegistrationGate, parseAddressList } from '@helios/node-client';
+import { connectOperator } from '@helios/operator-client';
 import { Keys, LeasePool, ResourceStore, connectEtcd } from '@helios/store';
 import { ConcurrencyGate } from './concurrency-gate';
 import type { CellsCommand, CellsReport } from './sim-cells-protocol';
@@ -18,6 +21,7 @@ import type { CellsCommand, CellsReport } from './sim-cells-protocol';
 const SETTINGS = {
   etcd: { flag: 'etcd', env: 'HELIOS_ETCD', default: 'http://127.0.0.1:2379', doc: 'etcd endpoints, comma-separated' },
   root: { flag: 'root', env: 'HELIOS_ROOT', default: '/helios/v1', doc: 'etcd key root' },
+  controlPlane: { flag: 'control-plane', env: 'HELIOS_CONTROL_PLANE', default: '127.0.0.1:50051', doc: 'control-plane gRPC addresses the simulated nodes join, comma-separated' },
   cells: { flag: 'cells', env: 'HELIOS_SIM_CELLS', default: '', doc: 'the cells this process runs, comma-separated' },
   leaseTtl: { flag: 'lease-ttl', env: 'HELIOS_SIM_LEASE_TTL', default: 5, min: 2, doc: 'election and liveness lease TTL of the cell agents, seconds' },
   nodeLeaseTtl: { flag: 'node-lease-ttl', env: 'HELIOS_SIM_NODE_LEASE_TTL', default: 30, min: 2, doc: 'heartbeat lease TTL of the simulated nodes, seconds' },
@@ -65,7 +69,15 @@ async function main(): Promise<void> {
   const leases = new LeasePool(client, { streams: config.streams, onError: (err) => log.warn({ err }, 'lease keep-alive problem (recovering)') });
   const sim = new PacedBootSim({ launchLatencyMs: config.launchLatencyMs }, new ConcurrencyGate(config.bootConcurrency));
   const runtime = new SimulatedRuntime({ readyAfterMs: config.readyAfterMs });
-  const fleet = new SimNodeFleet({ client, keys, leases, store, logger: nodeLog }, sim, { nodeLeaseTtl: config.nodeLeaseTtl, runtime });
+  const addresses = parseAddressList(config.controlPlane);
+  const operator = connectOperator(addresses[0]!, { timeoutMs: 30_000 });
+  const tokens = new SimNodeTokens((cell, uses) => operator.createBootstrapToken({ cell, pool: '', uses, ttlSeconds: 24 * 3_600, description: 'bench:scale nodes' }).then((r) => r.token));
+  const channels = new NodeChannels();
+  const fleet = new SimNodeFleet(
+    { addresses, tokens, channels, registrations: new RegistrationGate(), store, logger: nodeLog },
+    sim,
+    { nodeLeaseTtl: config.nodeLeaseTtl, runtime },
+  );
   const agents = cells.map(
     (cell) =>
       new CellAgent(
@@ -82,6 +94,8 @@ async function main(): Promise<void> {
     await Promise.allSettled(agents.map((a) => a.stop()));
     await fleet.stop().catch((err: unknown) => log.warn({ err }, 'stopping the simulated nodes'));
     await runtime.close().catch(() => undefined);
+    channels.close();
+    operator.close();
     sim.close();
     leases.close();
     client.close();

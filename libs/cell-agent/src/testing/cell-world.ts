@@ -1,6 +1,7 @@
 import { Cell, NodePhase, NodePool, NodePoolStatus, Replica, ReplicaPhase, Tier } from '@helios/api';
 import { createLogger } from '@helios/config';
-import { SimNodeFleet, SimProvider, type SimProviderOptions } from '@helios/sim';
+import type { NodeChannels } from '@helios/node-client';
+import { inProcessFleet, SimProvider, type NodeApiServer, type SimNodeTokens, type SimProviderOptions } from '@helios/sim';
 import { Keys, LeasePool, ResourceStore, connectEtcd, type Etcd3 } from '@helios/store';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -14,6 +15,10 @@ export interface CellWorld {
   leases: LeasePool;
   provider: SimProvider;
   metrics: Registry;
+  /** The node API the simulated nodes join through (in this process), its channels and tokens. */
+  nodeApi: NodeApiServer;
+  channels: NodeChannels;
+  tokens: SimNodeTokens;
   /** Creates a started cell agent for c1 (stopped by close()). */
   agent(options?: Partial<CellAgentOptions>): CellAgent;
   /** Creates cell c1 and the given pools. */
@@ -43,15 +48,15 @@ export function placedReplica(deployment: string, name: string, gpus: number, ti
   });
 }
 
-/** Builds a CellWorld against the test etcd. */
-export function cellWorld(endpoint: string, sim: SimProviderOptions = { launchLatencyMs: 0 }, fleet = true): CellWorld {
+/** Builds a CellWorld against the test etcd; its simulated nodes go through an in-process node API. */
+export async function cellWorld(endpoint: string, sim: SimProviderOptions = { launchLatencyMs: 0 }, fleet = true): Promise<CellWorld> {
   const client = connectEtcd(endpoint);
   const keys = new Keys(`/t/${randomUUID()}/helios/v1`);
   const store = new ResourceStore(client, keys);
   const leases = new LeasePool(client, { streams: 2 });
   const provider = new SimProvider(sim);
   const metrics = new Registry();
-  const nodes = new SimNodeFleet({ client, keys, leases, store, logger }, provider, { nodeLeaseTtl: 2 });
+  const { fleet: nodes, nodeApi, channels, tokens, close: closeFleet } = await inProcessFleet({ client, keys, store, logger }, provider, { nodeLeaseTtl: 2 });
   if (fleet) nodes.start();
   const agents: CellAgent[] = [];
   return {
@@ -61,6 +66,9 @@ export function cellWorld(endpoint: string, sim: SimProviderOptions = { launchLa
     leases,
     provider,
     metrics,
+    nodeApi,
+    channels,
+    tokens,
     agent(options = {}) {
       const agent = new CellAgent({ client, keys, provider, leases, store, logger, metrics }, { cell: 'c1', id: `agent-${agents.length}`, leaseTtl: 2, ...options });
       agents.push(agent);
@@ -79,7 +87,7 @@ export function cellWorld(endpoint: string, sim: SimProviderOptions = { launchLa
     },
     async close() {
       for (const agent of agents.reverse()) await agent.stop();
-      await nodes.stop();
+      await closeFleet();
       provider.close();
       leases.close();
       client.close();

@@ -1,3 +1,2 @@
-export { markNodePreempted } from './mark-preempted';
 export type { PreemptionSource } from './preemption-source';
 export { PreemptionWatcher, type PreemptionWatcherDeps, type PreemptionWatcherOptions } from './preemption-watcher';

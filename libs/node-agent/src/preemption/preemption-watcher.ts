@@ -1,12 +1,9 @@
 import { createLogger, type Logger } from '@helios/config';
-import type { ResourceStore } from '@helios/store';
 import { resolveNodeAgentSettings } from '../node-agent-settings';
-import { markNodePreempted } from './mark-preempted';
 import type { PreemptionSource } from './preemption-source';
 
 /** Which node a PreemptionWatcher watches for, and how often it asks. */
 export interface PreemptionWatcherOptions {
-  cell: string;
   node: string;
   /** Poll period (default: resolveNodeAgentSettings's preemptionPollMs). */
   pollMs?: number;
@@ -14,18 +11,21 @@ export interface PreemptionWatcherOptions {
 
 /** What a PreemptionWatcher talks to. */
 export interface PreemptionWatcherDeps {
-  store: ResourceStore;
+  /**
+   * Tells the control plane the node will be reclaimed at `deadline` (NodeAgent.reportPreemption:
+   * a ReportStatus with the node's preemptionTime); resolves once it was delivered.
+   */
+  report: (deadline: Date) => Promise<void>;
   source: PreemptionSource;
   logger?: Logger;
-  /** Clock for the transition time written; default the wall clock. */
-  now?: () => Date;
 }
 
 /**
- * Polls the cloud's preemption notice for one node and, once one appears, marks the Node Draining
- * with its preemptionTime (see markNodePreempted). Keeps polling after a failed read or write
- * (metadata services blip); stops by itself once the mark is written, since a notice is never
- * withdrawn.
+ * Polls the cloud's preemption notice for one node and, once one appears, reports it to the
+ * control plane, which marks the Node Draining with its preemptionTime (reason Preempted); the
+ * cell agent then retires its replicas and launches the replacement at once. Keeps polling after
+ * a failed read or report (metadata services blip); stops by itself once the report was
+ * delivered, since a notice is never withdrawn.
  */
 export class PreemptionWatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -40,7 +40,7 @@ export class PreemptionWatcher {
     private readonly deps: PreemptionWatcherDeps,
     private readonly options: PreemptionWatcherOptions,
   ) {
-    this.log = (deps.logger ?? createLogger('preemption-watcher')).child({ cell: options.cell, node: options.node });
+    this.log = (deps.logger ?? createLogger('preemption-watcher')).child({ node: options.node });
     this.pollMs = resolveNodeAgentSettings({ preemptionPollMs: options.pollMs }).preemptionPollMs;
   }
 
@@ -57,14 +57,13 @@ export class PreemptionWatcher {
     await this.polling;
   }
 
-  /** One poll: reads the notice and, when there is one, marks the node. Resolves true once marked. */
+  /** One poll: reads the notice and, when there is one, reports it. Resolves true once reported. */
   async pollOnce(): Promise<boolean> {
-    const { cell, node } = this.options;
-    const notice = await this.deps.source.preemptionNotice(node);
+    const notice = await this.deps.source.preemptionNotice(this.options.node);
     if (!notice) return false;
     if (!this.notice) this.log.warn({ deadline: notice.deadline.toISOString(), instance: notice.instanceId }, 'preemption notice: draining the node');
     this.notice = { deadline: notice.deadline };
-    await markNodePreempted(this.deps.store, cell, node, notice.deadline, this.deps.now?.() ?? new Date());
+    await this.deps.report(notice.deadline);
     return true;
   }
 

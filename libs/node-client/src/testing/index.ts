@@ -1,0 +1,1 @@
+export { FakeControlPlane, FakeNodeServer } from './fake-node-service';
