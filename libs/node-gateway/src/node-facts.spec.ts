@@ -32,6 +32,8 @@ describe('validateReportedNodeStatus', () => {
     ['a consistent report', { gpus: [gpu(0)], allocatableGpus: 1 }, []],
     ['more allocatable GPUs than GPUs', { gpus: [gpu(0)], allocatableGpus: 2 }, [{ path: 'nodeStatus.allocatableGpus', message: 'must be <= 1, got 2' }]],
     ['a condition without a type', { conditions: [{ type: '', status: 'True' }] }, [{ path: 'nodeStatus.conditions[0].type', message: 'is required' }]],
+    ['a preemption notice', { preemptionTime: '2026-01-01T00:02:00.000Z' }, []],
+    ['a preemption time that is not a time', { preemptionTime: 'soon' }, [{ path: 'nodeStatus.preemptionTime', message: 'not a time: soon' }]],
   ])('%s', (_what, status, errors) => {
     expect(validateReportedNodeStatus(NodeStatus.fromPartial(status))).toEqual(errors);
   });
@@ -91,5 +93,13 @@ describe('withReportedStatus', () => {
 
   it('is undefined when the report says what the Node already does', () => {
     expect(withReportedStatus(current, NodeStatus.fromPartial({ gpus: [gpu(0)], allocatableGpus: 1, address: '10.0.0.5' }))).toBeUndefined();
+  });
+
+  it("marks a Ready node Draining, reason Preempted, when the host reports its cloud's preemption notice, and only once", () => {
+    const ready = Node.fromPartial({ ...current, status: { ...current.status, phase: NodePhase.NODE_PHASE_READY, reason: '' } });
+    const report = NodeStatus.fromPartial({ gpus: [gpu(0)], allocatableGpus: 1, address: '10.0.0.5', preemptionTime: '2026-01-01T00:02:00.000Z' });
+    const next = withReportedStatus(ready, report, new Date('2026-01-01T00:00:00.000Z'));
+    expect(next?.status).toMatchObject({ phase: NodePhase.NODE_PHASE_DRAINING, reason: 'Preempted', preemptionTime: '2026-01-01T00:02:00.000Z', lastTransitionTime: '2026-01-01T00:00:00.000Z', leaseId: '777' });
+    expect(withReportedStatus(next!, report)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { Node, NodePhase, Tier, type Condition, type Gpu, type NodeFacts, type NodeStatus } from '@helios/api';
+import { preemptedNodeStatus } from '@helios/replica-lifecycle';
 import { LIMITS, validateEnum, validateInt, validateName, validateString, type FieldError } from '@helios/validation';
 
 /** The label every Node carries with its pool, so selectors need not decode specs. */
@@ -41,6 +42,7 @@ export function validateReportedNodeStatus(status: NodeStatus, path = 'nodeStatu
     ...validateInt(`${path}.allocatableGpus`, status.allocatableGpus, 0, status.gpus.length),
     ...validateString(`${path}.address`, status.address, LIMITS.shortString),
   ];
+  if (status.preemptionTime !== undefined && Number.isNaN(Date.parse(status.preemptionTime))) errors.push({ path: `${path}.preemptionTime`, message: `not a time: ${status.preemptionTime}` });
   if (status.conditions.length > MAX_CONDITIONS) errors.push({ path: `${path}.conditions`, message: `at most ${MAX_CONDITIONS}, got ${status.conditions.length}` });
   status.conditions.forEach((condition, i) => errors.push(...validateString(`${path}.conditions[${i}].type`, condition.type, LIMITS.shortString, true)));
   return errors;
@@ -126,11 +128,15 @@ export function registeredNode(current: Node | undefined, facts: NodeFacts, cont
 /**
  * The Node with the status fields a node owns replaced by its report (GPUs, allocatable GPUs,
  * address, conditions), or undefined when they already read so. Phase, reason and lease id stay:
- * they belong to registration, the lifecycle controller and the cell agent.
+ * they belong to registration, the lifecycle controller and the cell agent. The one exception is
+ * the cloud's preemption notice, which only the host sees (its metadata service): a reported
+ * preemptionTime marks the Node Draining, reason Preempted (`preemptedNodeStatus`), once.
  */
-export function withReportedStatus(current: Node, reported: NodeStatus): Node | undefined {
+export function withReportedStatus(current: Node, reported: NodeStatus, now = new Date()): Node | undefined {
   const status = current.status;
+  const preempted = reported.preemptionTime ? preemptedNodeStatus(status, reported.preemptionTime, now.toISOString()) : undefined;
   if (
+    !preempted &&
     status &&
     status.allocatableGpus === reported.allocatableGpus &&
     status.address === reported.address &&
@@ -141,7 +147,7 @@ export function withReportedStatus(current: Node, reported: NodeStatus): Node | 
   }
   return Node.fromPartial({
     ...current,
-    status: { ...status, gpus: reported.gpus, allocatableGpus: reported.allocatableGpus, address: reported.address, conditions: reported.conditions },
+    status: { ...(preempted ?? status), gpus: reported.gpus, allocatableGpus: reported.allocatableGpus, address: reported.address, conditions: reported.conditions },
   });
 }
 

@@ -10,6 +10,7 @@
 export { CELL_CONDITIONS, CELL_REASONS } from './cell-conditions';
 export { NODE_CONDITIONS, NODE_REASONS } from './node-conditions';
 export { awaitsEviction, nodeLostReplicaStatus } from './node-lost-replica';
+export { preemptedNodeStatus } from './node-preemption';
 export { POOL_CONDITIONS, POOL_REASONS } from './pool-conditions';
 export { demandingReplicas, isDemanding } from './replica-demand';
 export { replicaDeletion, type ReplicaDeletion } from './replica-deletion';

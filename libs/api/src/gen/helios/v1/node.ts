@@ -121,8 +121,9 @@ export interface ReplicaStatusReport {
 
 export interface ReportStatusRequest {
   /**
-   * The node's status fields a node owns: GPUs, allocatable GPUs, address, conditions.
-   * Phase, reason and lease id are not the node's to set here.
+   * The node's status fields a node owns: GPUs, allocatable GPUs, address, conditions, and the
+   * cloud's preemption notice (preemption_time, which marks the Node Draining, reason Preempted).
+   * Phase, reason and lease id are not the node's to set otherwise.
    */
   nodeStatus: NodeStatus | undefined;
   replicas: ReplicaStatusReport[];
@@ -2648,40 +2649,40 @@ export const protoMetadata: ProtoMetadata = {
         "leadingDetachedComments": [],
       }, {
         "path": [4, 9, 2, 0],
-        "span": [122, 2, 29],
+        "span": [123, 2, 29],
         "leadingComments":
-          " The node's status fields a node owns: GPUs, allocatable GPUs, address, conditions.\n Phase, reason and lease id are not the node's to set here.\n",
+          " The node's status fields a node owns: GPUs, allocatable GPUs, address, conditions, and the\n cloud's preemption notice (preemption_time, which marks the Node Draining, reason Preempted).\n Phase, reason and lease id are not the node's to set otherwise.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 10, 2, 0],
-        "span": [129, 2, 30],
+        "span": [130, 2, 30],
         "leadingComments":
           " Replicas whose report was not applied because they changed underneath (compare-and-swap\n lost) or are gone: the node's assignment watch brings their new state.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 0, 2, 3],
-        "span": [139, 2, 36],
+        "span": [140, 2, 36],
         "leadingComments": " Deleted, or no longer bound to this node.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [5, 0, 2, 4],
-        "span": [141, 2, 35],
+        "span": [142, 2, 35],
         "leadingComments": " Sent once after the initial set: the node now knows every replica bound to it.\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 12, 2, 2],
-        "span": [149, 2, 26],
+        "span": [150, 2, 26],
         "leadingComments":
           " How a retirement of this replica stops it, from its deployment's strategy (0: the agent's\n defaults).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
       }, {
         "path": [4, 14, 2, 0],
-        "span": [161, 2, 19],
+        "span": [162, 2, 19],
         "leadingComments": " False when there was nothing to delete (gone already, or not retired).\n",
         "trailingComments": "",
         "leadingDetachedComments": [],
