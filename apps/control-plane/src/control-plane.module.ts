@@ -1,7 +1,7 @@
 import { CachedStreams, GrpcMetrics } from '@helios/api-server';
 import type { Logger } from '@helios/config';
 import { NodeGateway } from '@helios/node-gateway';
-import { Keys, ResourceStore } from '@helios/store';
+import { connectEtcd, Keys, ResourceStore } from '@helios/store';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { EtcdConnection } from './etcd-connection';
@@ -62,7 +62,7 @@ export class ControlPlaneModule {
           // A node's lease TTL request is clamped to etcd's 2 s minimum and a 60 s maximum.
           useFactory: (etcd: EtcdConnection, keys: Keys, store: ResourceStore) =>
             new NodeGateway(
-              { client: etcd.client, keys, store, informers: etcd.informers, logger: logger.child({ service: 'NodeService' }) },
+              { client: etcd.client, keys, store, informers: etcd.informers, logger: logger.child({ service: 'NodeService' }), connectMember: connectEtcd },
               { leaseTtl: { defaultSeconds: config.defaultNodeLeaseTtl, minSeconds: 2, maxSeconds: 60 }, credentialTtlSeconds: config.nodeCredentialTtl },
             ),
           inject: [EtcdConnection, KEYS, RESOURCE_STORE],

@@ -19,7 +19,7 @@ import {
   type ReportStatusResponse,
 } from '@helios/api';
 import type { Logger } from '@helios/config';
-import { BY_NODE, ConflictError, encodeResource, isConflict, isNotFound, LeaseRenewer, NotFoundError, StoreError, type Etcd3, type Keys, type ResourceStore, type SharedInformers } from '@helios/store';
+import { BY_NODE, ConflictError, encodeResource, EtcdLeaderClient, isConflict, isNotFound, LeaseRenewer, NotFoundError, StoreError, type Etcd3, type Keys, type ResourceStore, type SharedInformers } from '@helios/store';
 import { describeErrors, validateName } from '@helios/validation';
 import { AssignmentFanout } from './assignment-fanout';
 import { BootstrapTokens } from './bootstrap-tokens';
@@ -38,6 +38,11 @@ export interface NodeGatewayDeps {
   store: ResourceStore;
   informers: SharedInformers;
   logger: Logger;
+  /**
+   * Builds a client for one etcd member's URL, for the keep-alive streams: they go to the etcd
+   * leader, which alone renews leases (see EtcdLeaderClient). Without it they go to any member.
+   */
+  connectMember?: (url: string) => Etcd3;
 }
 
 /** How a gateway hands out leases and credentials. */
@@ -82,6 +87,7 @@ const DEFAULT_CREDENTIAL_TTL_SECONDS = 24 * 3_600;
 export class NodeGateway {
   readonly tokens: BootstrapTokens;
   private readonly renewer: LeaseRenewer;
+  private readonly leader: EtcdLeaderClient | undefined;
   private readonly log: Logger;
   private readonly now: () => Date;
   private readonly credentialTtlMs: number;
@@ -105,8 +111,10 @@ export class NodeGateway {
     const reports = options.reports ?? { concurrency: 64, queue: 4_000 };
     this.registrations = new WorkLimiter('node registrations', registrations.concurrency, registrations.queue);
     this.reports = new WorkLimiter('node status reports', reports.concurrency, reports.queue);
+    this.leader = deps.connectMember ? new EtcdLeaderClient(deps.client, { connect: deps.connectMember }) : undefined;
     this.renewer = new LeaseRenewer(deps.client, {
       streams: options.keepAliveStreams ?? 4,
+      leader: this.leader,
       onError: (err) => this.log.warn({ err }, 'node keep-alive forwarding recovered from an error'),
     });
   }
@@ -131,6 +139,7 @@ export class NodeGateway {
     for (const queue of this.queues) queue.end();
     this.fanout?.close();
     this.renewer.close();
+    this.leader?.close();
   }
 
   /** The identity a bearer credential proves; UNAUTHENTICATED when it proves none. */

@@ -17,6 +17,7 @@ export { KeyInformer, type InformerErrorListener, type KeyEntry, type KeyEvent, 
 export { Keys } from './keys';
 export { LeaderElection, type ElectionState, type LeaderElectionOptions } from './leader-election';
 export { LeasePool, type Lease, type LeasePoolOptions } from './lease-pool';
+export { EtcdLeaderClient, type EtcdLeaderClientOptions } from './etcd-leader-client';
 export { LeaseRenewer, type LeaseRenewerOptions } from './lease-renewer';
 export { decodeLoadReport, LoadReportWriter, type LoadReportWriterOptions } from './load-report-writer';
 export { prefixRangeEnd, readPrefix, type PrefixSnapshot } from './prefix-range';

@@ -1,4 +1,5 @@
 import type { Etcd3, IDuplexStream, ILeaseKeepAliveRequest, ILeaseKeepAliveResponse } from 'etcd3';
+import type { EtcdLeaderClient } from './etcd-leader-client';
 
 /** Options of a LeaseRenewer. */
 export interface LeaseRenewerOptions {
@@ -8,7 +9,15 @@ export interface LeaseRenewerOptions {
   waitForStreamMs?: number;
   /** Called for problems the renewer recovers from on its own (a broken stream); default: ignored. */
   onError?: (err: Error) => void;
+  /**
+   * Opens the streams on the etcd leader (and moves them when it changes) rather than on any
+   * member: a follower forwards every renewal to the leader, one round trip at a time per stream.
+   */
+  leader?: EtcdLeaderClient;
 }
+
+// How often the streams' member is compared with the current leader (with `leader`).
+const LEADER_RECHECK_MS = 5_000;
 
 type KeepAliveStream = IDuplexStream<ILeaseKeepAliveRequest, ILeaseKeepAliveResponse>;
 
@@ -73,6 +82,7 @@ export class LeaseRenewer {
   private waiting: { pending: Pending; timer: NodeJS.Timeout }[] = [];
   private roundRobin = 0;
   private closed = false;
+  private readonly leaderTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: Etcd3,
@@ -81,6 +91,13 @@ export class LeaseRenewer {
     const streams = options.streams ?? 4;
     if (!Number.isInteger(streams) || streams < 1) throw new Error(`LeaseRenewer needs at least one stream, got ${streams}`);
     this.slots = Array.from({ length: streams }, () => new RenewSlot());
+    const leader = options.leader;
+    if (leader) {
+      // A leader move closes the old leader's client, which breaks the streams on it; they reopen
+      // on the new one.
+      this.leaderTimer = setInterval(() => void leader.current(), LEADER_RECHECK_MS);
+      this.leaderTimer.unref();
+    }
   }
 
   /**
@@ -107,6 +124,7 @@ export class LeaseRenewer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.leaderTimer);
     const reason = new Error('the lease renewer closed before etcd answered');
     for (const { pending, timer } of this.waiting.splice(0)) {
       clearTimeout(timer);
@@ -153,7 +171,8 @@ export class LeaseRenewer {
 
   private open(slot: RenewSlot): void {
     slot.state = 'opening';
-    this.client.leaseClient.leaseKeepAlive().then(
+    const client = this.options.leader ? this.options.leader.current() : Promise.resolve(this.client);
+    client.then((c) => c.leaseClient.leaseKeepAlive()).then(
       (stream) => {
         if (this.closed) {
           closeStream(stream);
@@ -190,6 +209,7 @@ export class LeaseRenewer {
     slot.stream = undefined;
     slot.state = 'backoff';
     if (stream) closeStream(stream);
+    this.options.leader?.invalidate();
     this.options.onError?.(new Error(`lease keep-alive stream broke; reopening in ${slot.reopenDelay} ms`, { cause: err }));
     // Failed rather than sent again: its holder asks again within its interval (a third of the
     // TTL), and an answer that arrives late is worth less than the holder's next question.
