@@ -4,7 +4,7 @@ import type { Etcd3 } from 'etcd3';
 export interface EtcdLeaderClientOptions {
   /** Builds a client for one member's client URL (connectEtcd). */
   connect: (url: string) => Etcd3;
-  /** How long a leader once found is trusted before it is looked up again, ms (default 1,000). */
+  /** How long a leader once found is trusted before it is looked up again, ms (default 5,000). */
   recheckMs?: number;
   /** Deadline of one lookup, ms (default 2,000). */
   lookupTimeoutMs?: number;
@@ -36,7 +36,7 @@ export class EtcdLeaderClient {
     private readonly client: Etcd3,
     private readonly options: EtcdLeaderClientOptions,
   ) {
-    this.recheckMs = options.recheckMs ?? 1_000;
+    this.recheckMs = options.recheckMs ?? 5_000;
     this.lookupTimeoutMs = options.lookupTimeoutMs ?? 2_000;
   }
 
