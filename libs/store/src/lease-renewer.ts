@@ -16,8 +16,10 @@ export interface LeaseRenewerOptions {
   leader?: EtcdLeaderClient;
 }
 
-// How often the streams' member is compared with the current leader (with `leader`).
-const LEADER_RECHECK_MS = 5_000;
+// How often the streams' member is compared with the current leader (with `leader`): a stream
+// left on a follower (opened while no leader was known, e.g. during an etcd restart) pays a peer
+// round trip per renewal until it moves. The leader client caches its answer (5 s by default).
+const LEADER_RECHECK_MS = 1_000;
 
 type KeepAliveStream = IDuplexStream<ILeaseKeepAliveRequest, ILeaseKeepAliveResponse>;
 
@@ -37,6 +39,8 @@ const COMPACT_AFTER = 1024;
 /** One LeaseKeepAlive stream and the renewals it has sent and not yet had answered, in order. */
 class RenewSlot {
   stream: KeepAliveStream | undefined;
+  /** The client the stream was opened on (with `leader`: the leader's, or the fallback). */
+  client: Etcd3 | undefined;
   state: 'idle' | 'opening' | 'open' | 'backoff' = 'idle';
   queue: (Pending | undefined)[] = [];
   head = 0;
@@ -95,7 +99,7 @@ export class LeaseRenewer {
     if (leader) {
       // A leader move closes the old leader's client, which breaks the streams on it; they reopen
       // on the new one.
-      this.leaderTimer = setInterval(() => void leader.current(), LEADER_RECHECK_MS);
+      this.leaderTimer = setInterval(() => void this.followLeader(leader), LEADER_RECHECK_MS);
       this.leaderTimer.unref();
     }
   }
@@ -172,26 +176,54 @@ export class LeaseRenewer {
   private open(slot: RenewSlot): void {
     slot.state = 'opening';
     const client = this.options.leader ? this.options.leader.current() : Promise.resolve(this.client);
-    client.then((c) => c.leaseClient.leaseKeepAlive()).then(
-      (stream) => {
-        if (this.closed) {
-          closeStream(stream);
-          return;
-        }
-        slot.stream = stream;
-        slot.state = 'open';
-        stream.on('data', (res) => {
-          if (slot.stream === stream) this.onAnswer(slot, res);
-        });
-        const broken = (err: Error) => {
-          if (slot.stream === stream) this.onBroken(slot, err);
-        };
-        stream.on('error', broken);
-        stream.on('end', () => broken(new Error('stream ended by etcd')));
-        this.flushWaiting();
-      },
+    client.then(
+      (on) =>
+        on.leaseClient.leaseKeepAlive().then(
+          (stream) => this.opened(slot, stream, on),
+          (err: Error) => this.onBroken(slot, err),
+        ),
       (err: Error) => this.onBroken(slot, err),
     );
+  }
+
+  private opened(slot: RenewSlot, stream: KeepAliveStream, on: Etcd3): void {
+    if (this.closed) {
+      closeStream(stream);
+      return;
+    }
+    slot.stream = stream;
+    slot.client = on;
+    slot.state = 'open';
+    stream.on('data', (res) => {
+      if (slot.stream === stream) this.onAnswer(slot, res);
+    });
+    const broken = (err: Error) => {
+      if (slot.stream === stream) this.onBroken(slot, err);
+    };
+    stream.on('error', broken);
+    stream.on('end', () => broken(new Error('stream ended by etcd')));
+    this.flushWaiting();
+  }
+
+
+  /**
+   * Moves one open stream that is not on the current leader's client there (opened while no
+   * leader was known, or left on a member that lost leadership). One stream per check, never all
+   * at once: a move fails the renewals in flight on that stream, and their holders ask again at
+   * their next interval; moving every stream at once would leave every node unanswered together.
+   */
+  private async followLeader(leader: EtcdLeaderClient): Promise<void> {
+    const current = await leader.current();
+    if (this.closed) return;
+    const slot = this.slots.find((s) => s.state === 'open' && s.stream && s.client !== current);
+    if (!slot) return;
+    const stream = slot.stream!;
+    slot.stream = undefined;
+    slot.client = undefined;
+    slot.state = 'idle';
+    closeStream(stream);
+    for (const pending of slot.drain()) pending.reject(new Error(`renewing lease ${pending.id}: the keep-alive stream moved to the etcd leader`));
+    this.open(slot);
   }
 
   private flushWaiting(): void {
