@@ -1,4 +1,4 @@
-import { status, type handleClientStreamingCall, type handleServerStreamingCall, type handleUnaryCall, type ServerReadableStream, type ServerWritableStream } from '@grpc/grpc-js';
+import { status, type handleClientStreamingCall, type handleServerStreamingCall, type handleUnaryCall, type sendUnaryData, type ServerReadableStream, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from '@helios/config';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { toStatus } from './api-error';
@@ -29,19 +29,7 @@ export class GrpcMetrics {
 
   /** A unary handler from an async function; a thrown error becomes its gRPC status. */
   unary<Req, Res>(method: string, handler: (request: Req) => Promise<Res>): handleUnaryCall<Req, Res> {
-    return (call, callback) => {
-      const stop = this.duration.startTimer({ method });
-      handler(call.request).then(
-        (response) => {
-          this.record(method, status.OK, stop);
-          callback(null, response);
-        },
-        (err: unknown) => {
-          const { code, details } = this.fail(method, err, stop);
-          callback({ code, details });
-        },
-      );
-    };
+    return (call, callback) => this.answer(method, () => handler(call.request), callback);
   }
 
   /** A server-streaming handler from an async function that resolves when the stream is over. */
@@ -70,19 +58,22 @@ export class GrpcMetrics {
 
   /** A client-streaming handler from an async function that resolves with the one response. */
   clientStream<Req, Res>(method: string, handler: (call: ServerReadableStream<Req, Res>) => Promise<Res>): handleClientStreamingCall<Req, Res> {
-    return (call, callback) => {
-      const stop = this.duration.startTimer({ method });
-      handler(call).then(
-        (response) => {
-          this.record(method, status.OK, stop);
-          callback(null, response);
-        },
-        (err: unknown) => {
-          const { code, details } = this.fail(method, err, stop);
-          callback({ code, details });
-        },
-      );
-    };
+    return (call, callback) => this.answer(method, () => handler(call), callback);
+  }
+
+  /** Times a call with one response and answers it: the response, or the error's gRPC status. */
+  private answer<Res>(method: string, work: () => Promise<Res>, callback: sendUnaryData<Res>): void {
+    const stop = this.duration.startTimer({ method });
+    work().then(
+      (response) => {
+        this.record(method, status.OK, stop);
+        callback(null, response);
+      },
+      (err: unknown) => {
+        const { code, details } = this.fail(method, err, stop);
+        callback({ code, details });
+      },
+    );
   }
 
   private fail(method: string, err: unknown, stop: () => void): { code: status; details: string } {
