@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { FifoQueue } from '@helios/config';
 import { ApiError } from './api-error';
 import { sendBufferVerdict } from './send-buffer';
 
@@ -33,10 +34,6 @@ interface Queued<M> {
 
 const DEFAULT_RECOVERY = 'read faster, or open the stream again';
 
-// Drop the consumed head of a queue that never empties once it is this long (and half the
-// array), so a long backlog costs O(1) per message rather than a shift of the whole array each time.
-const COMPACT_AFTER = 1024;
-
 /**
  * The send side of one server stream, with a bounded backlog. grpc-js buffers every write it is
  * given without limit and cannot take one back, so it is handed messages only while its own
@@ -53,9 +50,8 @@ const COMPACT_AFTER = 1024;
 export class SendQueue<M> {
   readonly done: Promise<void>;
   private snapshot: Iterator<M> | undefined;
-  /** Slots before `head` are sent and cleared, so a sent message (and the object it carries) is not held. */
-  private queue: (Queued<M> | undefined)[] = [];
-  private head = 0;
+  /** Messages waiting for the transport; a sent one (and the object it carries) is not held. */
+  private readonly queue = new FifoQueue<Queued<M>>();
   /** Counted messages not yet flushed by the transport: queued here, or handed to it. */
   private pendingBytes = 0;
   private pendingMessages = 0;
@@ -149,21 +145,11 @@ export class SendQueue<M> {
       if (!item.done) return { message: item.value, bytes: 0 };
       this.snapshot = undefined;
     }
-    if (this.head >= this.queue.length) return undefined;
-    const item = this.queue[this.head]!;
-    this.queue[this.head++] = undefined;
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return item;
+    return this.queue.shift();
   }
 
   private isEmpty(): boolean {
-    return !this.snapshot && this.head >= this.queue.length;
+    return !this.snapshot && this.queue.length === 0;
   }
 
   private cut(): void {
@@ -188,7 +174,6 @@ export class SendQueue<M> {
   private drop(): void {
     this.over = true;
     this.snapshot = undefined;
-    this.queue = [];
-    this.head = 0;
+    this.queue.drain();
   }
 }

@@ -1,4 +1,5 @@
 import type { Etcd3, IDuplexStream, ILeaseKeepAliveRequest, ILeaseKeepAliveResponse } from 'etcd3';
+import { FifoQueue } from '@helios/config';
 import type { EtcdLeaderClient } from './etcd-leader-client';
 
 /** Options of a LeaseRenewer. */
@@ -33,8 +34,6 @@ interface Pending {
 // Stream reopen back-off, as LeasePool's: 100 ms doubling to 1 s, reset by the first answer.
 const REOPEN_MIN_MS = 100;
 const REOPEN_MAX_MS = 1_000;
-// Drop the answered head of a queue once it is this long and half the array (O(1) per answer).
-const COMPACT_AFTER = 1024;
 
 /** One LeaseKeepAlive stream and the renewals it has sent and not yet had answered, in order. */
 class RenewSlot {
@@ -42,31 +41,10 @@ class RenewSlot {
   /** The client the stream was opened on (with `leader`: the leader's, or the fallback). */
   client: Etcd3 | undefined;
   state: 'idle' | 'opening' | 'open' | 'backoff' = 'idle';
-  queue: (Pending | undefined)[] = [];
-  head = 0;
+  /** Renewals sent on the stream and not yet answered, oldest first (etcd answers in order). */
+  readonly queue = new FifoQueue<Pending>();
   reopenDelay = REOPEN_MIN_MS;
   timer: NodeJS.Timeout | undefined;
-
-  shift(): Pending | undefined {
-    if (this.head >= this.queue.length) return undefined;
-    const entry = this.queue[this.head];
-    this.queue[this.head++] = undefined;
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return entry;
-  }
-
-  drain(): Pending[] {
-    const rest = this.queue.slice(this.head).filter((entry): entry is Pending => entry !== undefined);
-    this.queue = [];
-    this.head = 0;
-    return rest;
-  }
 }
 
 /**
@@ -139,7 +117,7 @@ export class LeaseRenewer {
       const stream = slot.stream;
       slot.stream = undefined;
       slot.state = 'idle';
-      for (const pending of slot.drain()) pending.reject(reason);
+      for (const pending of slot.queue.drain()) pending.reject(reason);
       if (stream) closeStream(stream);
     }
   }
@@ -159,7 +137,7 @@ export class LeaseRenewer {
     slot.reopenDelay = REOPEN_MIN_MS;
     // In order: the head is the renewal this answers. One that does not match was lost by etcd
     // (never seen yet); fail it rather than give it another lease's answer.
-    for (let entry = slot.shift(); entry; entry = slot.shift()) {
+    for (let entry = slot.queue.shift(); entry; entry = slot.queue.shift()) {
       if (entry.id === res.ID) {
         entry.resolve(Number(res.TTL));
         return;
@@ -222,7 +200,7 @@ export class LeaseRenewer {
     slot.client = undefined;
     slot.state = 'idle';
     closeStream(stream);
-    for (const pending of slot.drain()) pending.reject(new Error(`renewing lease ${pending.id}: the keep-alive stream moved to the etcd leader`));
+    for (const pending of slot.queue.drain()) pending.reject(new Error(`renewing lease ${pending.id}: the keep-alive stream moved to the etcd leader`));
     this.open(slot);
   }
 
@@ -245,7 +223,7 @@ export class LeaseRenewer {
     this.options.onError?.(new Error(`lease keep-alive stream broke; reopening in ${slot.reopenDelay} ms`, { cause: err }));
     // Failed rather than sent again: its holder asks again within its interval (a third of the
     // TTL), and an answer that arrives late is worth less than the holder's next question.
-    for (const pending of slot.drain()) pending.reject(new Error(`renewing lease ${pending.id}: the keep-alive stream to etcd broke`, { cause: err }));
+    for (const pending of slot.queue.drain()) pending.reject(new Error(`renewing lease ${pending.id}: the keep-alive stream to etcd broke`, { cause: err }));
     slot.timer = setTimeout(() => {
       slot.state = 'idle';
       this.open(slot);
