@@ -1,3 +1,4 @@
+import { FifoQueue } from '@helios/config';
 import { performance } from 'node:perf_hooks';
 import { EtcdLeaseInvalidError, type Etcd3, type IDuplexStream, type ILeaseKeepAliveRequest, type ILeaseKeepAliveResponse } from 'etcd3';
 
@@ -112,8 +113,7 @@ type KeepAliveStream = IDuplexStream<ILeaseKeepAliveRequest, ILeaseKeepAliveResp
 class StreamSlot {
   stream: KeepAliveStream | undefined;
   state: 'idle' | 'opening' | 'open' | 'backoff' = 'idle';
-  inFlight: InFlight[] = [];
-  head = 0;
+  readonly inFlight = new FifoQueue<InFlight>();
   reopenDelay = REOPEN_MIN_MS;
   timer: NodeJS.Timeout | undefined;
 
@@ -123,22 +123,14 @@ class StreamSlot {
 
   /** Takes the oldest request for `id`, dropping older ones etcd can no longer answer. */
   take(id: string): InFlight | undefined {
-    while (this.head < this.inFlight.length) {
-      const entry = this.inFlight[this.head++]!;
-      if (this.head > 1024 && this.head * 2 > this.inFlight.length) {
-        this.inFlight = this.inFlight.slice(this.head);
-        this.head = 0;
-      }
+    for (let entry = this.inFlight.shift(); entry; entry = this.inFlight.shift()) {
       if (entry.lease.id === id) return entry;
     }
     return undefined;
   }
 
   drain(): InFlight[] {
-    const rest = this.inFlight.slice(this.head);
-    this.inFlight = [];
-    this.head = 0;
-    return rest;
+    return this.inFlight.drain();
   }
 }
 
